@@ -1,0 +1,154 @@
+"""Settings: read from the environment once, typed, with safe defaults for `make run`.
+
+Everything configurable lives here; nothing else reads os.environ.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "yi"})
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the app cannot run with."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _env_rate_limit(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate limit such as 30/minute;300/hour, got {raw!r}") from None
+    return raw
+
+
+def shipped_languages() -> list[str]:
+    """English plus every language with a catalog: adding a language is adding a catalog."""
+    found = sorted(
+        p.parent.parent.name
+        for p in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")
+        if p.parent.parent.name != "en"
+    )
+    return ["en", *found]
+
+
+def instance_secret(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass
+class Settings:
+    """The app's settings. Field names are the Flask config keys."""
+
+    SECRET_KEY: str
+    SQLALCHEMY_DATABASE_URI: str
+    LANGUAGES: list[str]
+    UPLOAD_FOLDER: str
+    MAIL_SERVER: str = "localhost"
+    MAIL_PORT: int = 25
+    MAIL_USERNAME: str = ""
+    MAIL_PASSWORD: str = ""
+    MAIL_USE_TLS: bool = False
+    MAIL_DEFAULT_SENDER: str = "noticed@localhost"
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    # Per client, shared by the report form and the JSON API; the phone's queue retries a 429.
+    REPORT_RATE_LIMIT: str = "30/minute;300/hour"
+    REPORT_RETENTION_DAYS: int = 365
+    SESSION_COOKIE_SECURE: bool = True
+    # Reports carry up to three 10 MB photos, base64-encoded in the JSON API.
+    MAX_CONTENT_LENGTH: int = 45 * 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
+    ASSETS_AUTO_BUILD: bool = False
+    # A language is offered in the switcher only when its safety-critical strings are complete
+    # and at least this share of the rest; REQUIRE_REVIEWED_LANGUAGES also waits for review.
+    SHIP_MIN_TRANSLATED: float = 0.9
+    REQUIRE_REVIEWED_LANGUAGES: bool = False
+    # Changing it makes every phone install a fresh service worker (assets changes already do).
+    SERVICE_WORKER_REVISION: str = ""
+    # The back office (/staff): sessions, alerts and retention.
+    STAFF_IDLE_MINUTES: int = 30
+    # Links in alert emails point here: mail sent from cron has no request to take a host from.
+    PUBLIC_BASE_URL: str = "http://localhost:5000"
+    ALERT_ESCALATION_MINUTES: int = 15
+    ALERT_WEBHOOK_URL: str = ""
+    UNFOUNDED_RETENTION_DAYS: int = 90
+
+    @classmethod
+    def from_environment(cls, instance_path: Path) -> "Settings":
+        database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'noticed.db'}"
+        if database_url.startswith("postgres://"):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+        languages = [code.strip() for code in os.environ.get("LANGUAGES", "").split(",") if code.strip()]
+        available = shipped_languages()
+        unknown = [code for code in languages if code not in available]
+        if unknown:
+            raise ConfigError(f"LANGUAGES names languages without a catalog: {', '.join(unknown)}")
+        return cls(
+            SECRET_KEY=instance_secret(instance_path),
+            SQLALCHEMY_DATABASE_URI=database_url,
+            LANGUAGES=languages or available,
+            UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER") or str(instance_path / "attachments"),
+            MAIL_SERVER=os.environ.get("MAIL_SERVER", "localhost"),
+            MAIL_PORT=_env_int("MAIL_PORT", 25),
+            MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
+            MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
+            MAIL_USE_TLS=_env_bool("MAIL_USE_TLS", False),
+            MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", "noticed@localhost"),
+            RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+            REPORT_RATE_LIMIT=_env_rate_limit("REPORT_RATE_LIMIT", "30/minute;300/hour"),
+            REPORT_RETENTION_DAYS=_env_int("REPORT_RETENTION_DAYS", 365),
+            # `make run` serves plain http on loopback; production sets this true (the default).
+            SESSION_COOKIE_SECURE=_env_bool("SESSION_COOKIE_SECURE", True),
+            ASSETS_AUTO_BUILD=_env_bool("ASSETS_AUTO_BUILD", False),
+            SERVICE_WORKER_REVISION=os.environ.get("SERVICE_WORKER_REVISION", ""),
+            SHIP_MIN_TRANSLATED=_env_int("SHIP_MIN_TRANSLATED_PERCENT", 90) / 100,
+            REQUIRE_REVIEWED_LANGUAGES=_env_bool("REQUIRE_REVIEWED_LANGUAGES", False),
+            STAFF_IDLE_MINUTES=_env_int("STAFF_IDLE_MINUTES", 30),
+            PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
+            ALERT_ESCALATION_MINUTES=_env_int("ALERT_ESCALATION_MINUTES", 15),
+            ALERT_WEBHOOK_URL=os.environ.get("ALERT_WEBHOOK_URL", ""),
+            UNFOUNDED_RETENTION_DAYS=_env_int("UNFOUNDED_RETENTION_DAYS", 90),
+        )
+
+    def as_flask_config(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

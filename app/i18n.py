@@ -1,0 +1,107 @@
+"""Languages in the URL: every public page lives under /<lang>/..., the locale comes from there."""
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+from flask import Flask, abort, current_app, g, request, url_for
+from flask_babel import refresh
+
+from app.config import RIGHT_TO_LEFT, TRANSLATIONS_DIR
+from app.translation_policy import is_listed, readiness
+
+
+def best_language() -> str:
+    """The best shipped language for this browser's Accept-Language, English otherwise."""
+    languages = current_app.config["LANGUAGES"]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def current_language() -> str:
+    lang = g.get("lang")
+    if lang:
+        return lang
+    return best_language() if request else "en"
+
+
+def text_direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0] in RIGHT_TO_LEFT else "ltr"
+
+
+# CLDR files Tagalog under Filipino; its speakers look for "Tagalog".
+NATIVE_NAME_OVERRIDES = {"tl": "Tagalog"}
+
+
+@cache
+def native_name(lang: str) -> str:
+    """A language named in itself ("Español", "العربية"), as a reader looks for it."""
+    name = NATIVE_NAME_OVERRIDES.get(lang) or Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def html_lang(lang: str) -> str:
+    """The BCP 47 tag for HTML's lang and hreflang: catalogs say zh_Hans, browsers zh-Hans."""
+    return lang.replace("_", "-")
+
+
+def language_state(lang: str) -> dict:
+    """Whether a language is offered in the switcher, and the notes its pages must carry."""
+    config = current_app.config
+    ready = readiness(TRANSLATIONS_DIR, lang)
+    return {
+        "listed": is_listed(ready, config["SHIP_MIN_TRANSLATED"], config["REQUIRE_REVIEWED_LANGUAGES"]),
+        "partly_translated": ready is not None and ready.share_translated < 1,
+        "awaiting_review": ready is not None and not ready.reviewed,
+    }
+
+
+def language_links() -> list[dict]:
+    """The same page in every offered language, for the switcher and hreflang alternates."""
+    endpoint = request.endpoint
+    view_args = dict(request.view_args or {})
+    if not endpoint or not g.get("lang"):
+        return []
+    links = []
+    for code in current_app.config["LANGUAGES"]:
+        if code != current_language() and not language_state(code)["listed"]:
+            continue
+        try:
+            href = url_for(endpoint, **{**view_args, "lang": code})
+        except Exception:  # an endpoint outside the language tree has no alternates
+            return []
+        links.append({"code": code, "tag": html_lang(code), "name": native_name(code), "href": href,
+                      "dir": text_direction(code), "current": code == current_language()})
+    return links
+
+
+def register_language_routing(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def take_language_from_url(endpoint, values):
+        # A request never inherits another's language, even when they share an app context
+        # (the test client does): forget the language and the translations cached for it.
+        g.lang = None
+        refresh()
+        # View functions don't take `lang`: url_for and templates read it from g.
+        if values and "lang" in values:
+            lang = values.pop("lang")
+            if lang not in current_app.config["LANGUAGES"]:
+                abort(404)
+            g.lang = lang
+
+    @app.url_defaults
+    def add_language_to_urls(endpoint, values):
+        if "lang" in values or not g.get("lang"):
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.lang
+
+    @app.context_processor
+    def language_context():
+        lang = current_language()
+        return {
+            "lang": lang,
+            "html_lang": html_lang(lang),
+            "text_dir": text_direction(lang),
+            "language_links": language_links,
+            "language_state": language_state(lang),
+        }

@@ -1,0 +1,14 @@
+"""SQLAlchemy models, one module per aggregate. Import them all here so Alembic sees them."""
+from app.models.report import Attachment, Report, ReportMessage
+from app.models.place import Place, PlaceKind, PlaceScanDay
+from app.models.staff import Alert, RecoveryCode, RoutingRule, StaffUser, Team
+from app.models.case import Case, CaseAssessment, CaseNote, CaseTask, Referral
+from app.models.audit import AuditEntry
+from app.models.translation import SuggestionStatus, TranslationCatalogVersion, TranslationSuggestion
+
+__all__ = ["Attachment", "Report", "ReportMessage",
+           "Alert", "RecoveryCode", "RoutingRule", "StaffUser", "Team",
+           "Case", "CaseAssessment", "CaseNote", "CaseTask", "Referral",
+           "AuditEntry",
+           "SuggestionStatus", "TranslationCatalogVersion", "TranslationSuggestion",
+           "Place", "PlaceKind", "PlaceScanDay"]

@@ -1,0 +1,128 @@
+"""A report of concern, its photos, and the messages between the reporter and the team."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+class ConcernKind(enum.StrEnum):
+    THREAT = "threat"
+    ONLINE = "online"
+    WEAPONS = "weapons"
+    SELF_HARM = "self_harm"
+    OTHER = "other"
+
+
+class DangerNow(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+class Channel(enum.StrEnum):
+    WEB_FORM = "web_form"  # the form posted without JavaScript
+    APP = "app"  # sent by the page's queue straight away
+    OFFLINE_SYNC = "offline_sync"  # sent by the queue after waiting on the phone
+
+
+class PublicStatus(enum.StrEnum):
+    """What the reporter sees on the status page; no details of any investigation."""
+
+    RECEIVED = "received"
+    REVIEWING = "reviewing"
+    ACTION_TAKEN = "action_taken"
+    CLOSED = "closed"
+
+
+class TriageDecision(enum.StrEnum):
+    """The back office's first decision about a report."""
+
+    NO_CONCERN = "no_concern"
+    MONITOR = "monitor"
+    OPEN_CASE = "open_case"
+    EMERGENCY_REFERRAL = "emergency_referral"  # emergency services were called
+
+
+def _enum(kind: type[enum.StrEnum]) -> Enum:
+    return Enum(kind, native_enum=False, validate_strings=True, length=20,
+                values_callable=lambda members: [m.value for m in members])
+
+
+class Report(db.Model):
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The client's UUID: a retry of the same report carries the same one.
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # Keyed hash of the receipt code (see services.receipts); the code itself is never stored.
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Hash of the normalised content, so a replay is recognised by content, not bytes.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[ConcernKind] = mapped_column(_enum(ConcernKind))
+    description: Mapped[str] = mapped_column(Text)
+    danger_now: Mapped[DangerNow] = mapped_column(_enum(DangerNow))
+    involved: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(Text, default="")
+    occurred_at: Mapped[str] = mapped_column(String(20), default="")
+    still_happening: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact: Mapped[str] = mapped_column(Text, default="")
+    place_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    language: Mapped[str] = mapped_column(String(12))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    public_status: Mapped[PublicStatus] = mapped_column(_enum(PublicStatus), default=PublicStatus.RECEIVED)
+    # Rounded down to the minute: exact times could link a report to a person's movements.
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # The back office's columns (see app/models/staff.py and case.py); set after submission.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="SET NULL"), index=True)
+    triage_decision: Mapped[TriageDecision | None] = mapped_column(_enum(TriageDecision))
+    triaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    # Kept when a decision is revised: the dashboard measures time to the first look.
+    first_triaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Attachment.position"
+    )
+    messages: Mapped[list[ReportMessage]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportMessage.id"
+    )
+    team = relationship("Team")
+    case = relationship("Case", back_populates="reports")
+    triaged_by = relationship("StaffUser")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    # File name in the attachment store: random, never the uploaded name.
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+
+    report: Mapped[Report] = relationship(back_populates="attachments")
+
+
+class MessageAuthor(enum.StrEnum):
+    TEAM = "team"
+    REPORTER = "reporter"
+
+
+class ReportMessage(db.Model):
+    __tablename__ = "report_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    author: Mapped[MessageAuthor] = mapped_column(_enum(MessageAuthor))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    report: Mapped[Report] = relationship(back_populates="messages")

@@ -1,0 +1,153 @@
+"""The report form and the follow-up forms. The JSON API validates with the same ReportForm."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, HiddenField, MultipleFileField, RadioField, SelectChoice, StringField,
+                     SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.models.report import ConcernKind, DangerNow
+from app.services.photos import MAX_PHOTOS
+from app.services.receipts import normalise_receipt
+
+DESCRIPTION_MAX = 5000
+PLACE_CODE = re.compile(r"[A-Z0-9]{4,16}")
+# Characters no one types: NUL (PostgreSQL cannot store it in text) and the halves of a broken
+# UTF-16 pair that JSON can carry as "\ud800" escapes (no database can store those as text).
+_UNTYPEABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def report_rate_limit() -> str:
+    """The per-client limit on sending reports, shared by the form and the API (REPORT_RATE_LIMIT)."""
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def typeable_text(value):
+    """Drop NUL and turn broken surrogate halves into U+FFFD, so any text can be stored as sent.
+
+    Deterministic, so a replay of the same report still compares equal to the stored one."""
+    if not isinstance(value, str):
+        return value
+    return _UNTYPEABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", value)
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def kind_choices():
+    return [
+        SelectChoice(ConcernKind.THREAT.value, _l("A threat, or someone saying they will hurt people")),
+        SelectChoice(ConcernKind.ONLINE.value, _l("A worrying post or message online")),
+        SelectChoice(ConcernKind.WEAPONS.value, _l("Weapons, or planning an attack")),
+        SelectChoice(ConcernKind.SELF_HARM.value, _l("Someone who may hurt themselves")),
+        SelectChoice(ConcernKind.OTHER.value, _l("Something else")),
+    ]
+
+
+def danger_choices():
+    return [
+        SelectChoice(DangerNow.YES.value, _l("Yes")),
+        SelectChoice(DangerNow.NO.value, _l("No")),
+        SelectChoice(DangerNow.UNSURE.value, _l("I am not sure")),
+    ]
+
+
+def valid_uuid(form, field):
+    # The canonical 8-4-4-4-12 form only (any case), as phones and our own form make them.
+    try:
+        canonical = str(uuid.UUID(field.data)) == field.data.lower()
+    except (TypeError, ValueError, AttributeError):
+        canonical = False
+    if not canonical:
+        raise ValidationError(_l("This report has a broken identifier. Please start a new report."))
+
+
+def valid_receipt(form, field):
+    # Exactly as made by new_receipt() (the page or the phone): a report carries it, nobody types it.
+    if not field.data or normalise_receipt(field.data) != field.data:
+        raise ValidationError(_l("The receipt code must be three groups of four letters and numbers."))
+
+
+def valid_when(form, field):
+    if not field.data:
+        return
+    try:
+        datetime.strptime(field.data, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise ValidationError(_l("Give the date and time like 2026-05-31 14:30, or leave it blank."))
+
+
+def valid_place(form, field):
+    if field.data and not PLACE_CODE.fullmatch(field.data):
+        raise ValidationError(_l("This place code is not valid. Leave it blank and describe the place instead."))
+
+
+class ReportForm(FlaskForm):
+    report_id = HiddenField(validators=[DataRequired(), valid_uuid])
+    receipt = HiddenField(validators=[DataRequired(), valid_receipt])
+    place = HiddenField(validators=[Optional(), valid_place])
+    kind = RadioField(_l("What are you worried about?"), choices=kind_choices(),
+                      validators=[InputRequired(_l("Choose what you are worried about."))])
+    description = TextAreaField(
+        _l("What happened?"), filters=[typeable_text],
+        validators=[DataRequired(_l("Tell us what happened.")),
+                    Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
+        render_kw={"maxlength": DESCRIPTION_MAX, "rows": 8},
+    )
+    # Optional() lets an empty answer through unchecked (it becomes "unsure"), so white space must
+    # be made empty first: " " would otherwise skip the choice check and reach DangerNow(" ").
+    danger_now = RadioField(_l("Is anyone in danger right now?"), choices=danger_choices(),
+                            default=DangerNow.UNSURE.value, filters=[stripped], validators=[Optional()])
+    involved = TextAreaField(_l("Who is involved? (optional)"), filters=[typeable_text],
+                             validators=[Length(max=2000, message=_l("Please keep this under %(max)d characters."))],
+                             render_kw={"rows": 3})
+    location = StringField(_l("Where? (optional)"), filters=[typeable_text],
+                           validators=[Length(max=500, message=_l("Please keep this under %(max)d characters."))])
+    occurred_at = StringField(_l("When? (optional)"), validators=[valid_when],
+                              render_kw={"type": "datetime-local"})
+    still_happening = BooleanField(_l("It is still happening"))
+    contact = StringField(_l("Your name, phone or email (optional)"), filters=[typeable_text],
+                          validators=[Length(max=300, message=_l("Please keep this under %(max)d characters."))],
+                          render_kw={"autocomplete": "off"})
+    photos = MultipleFileField(_l("Photos or screenshots (optional, up to 3)"),
+                               render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
+    # The honeypot: hidden from people (visually, from screen readers and from the Tab key) and
+    # left empty by them; bots that fill every field fill it. See caught_by_honeypot().
+    website = StringField(_l("Leave this empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+    submit = SubmitField(_l("Send report"))
+
+    def validate_photos(self, field):
+        files = [f for f in (field.data or []) if getattr(f, "filename", None)]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_l("You can send up to %(count)d photos.", count=MAX_PHOTOS))
+
+    def caught_by_honeypot(self) -> bool:
+        """Filled in by a bot: answer as if stored, store nothing (the bot learns nothing).
+
+        Only checked once the report is otherwise valid, so the answer a bot gets is the one a
+        person sending the same words would get."""
+        return bool((self.website.data or "").strip())
+
+
+class StatusLookupForm(FlaskForm):
+    receipt = StringField(_l("Your receipt code"),
+                          validators=[DataRequired(_l("Enter the receipt code you were given."))],
+                          render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                                     "inputmode": "text", "placeholder": "XXXX-XXXX-XXXX"})
+    submit = SubmitField(_l("Check report"))
+
+
+class ReplyForm(FlaskForm):
+    receipt = HiddenField(validators=[DataRequired()])
+    body = TextAreaField(_l("Your answer"),
+                         validators=[DataRequired(_l("Write a message first.")),
+                                     Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
+                         render_kw={"rows": 4})
+    submit = SubmitField(_l("Send answer"))

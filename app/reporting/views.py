@@ -1,0 +1,144 @@
+"""Reporter pages: the form (works without JavaScript), the receipt, the status page."""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, g, make_response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import exc as sa_exc
+
+from app.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unavailable, log_unavailable
+from app.extensions import csrf, db, limiter
+from app.models.report import Channel, PublicStatus
+from app.reporting import bp
+from app.reporting.forms import ReplyForm, ReportForm, StatusLookupForm, report_rate_limit
+from app.reporting.intake import attachment_store, clean_photos, submission_from_form
+from app.services.photos import PhotoError
+from app.services.places import place_name_for_code
+from app.services.receipts import new_receipt, normalise_receipt
+from app.services.reports import (ReceiptInUse, ReportConflict, add_reporter_message, find_by_receipt,
+                                  submit_report)
+
+STATUS_STEPS = [PublicStatus.RECEIVED, PublicStatus.REVIEWING, PublicStatus.ACTION_TAKEN, PublicStatus.CLOSED]
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _explain_expired_token(form) -> None:
+    if "csrf_token" in form.errors:
+        form.errors.pop("csrf_token")
+        form.form_errors.append(_("This page was open too long. Your words are still here: please press Send again."))
+
+
+def _place_name(code):
+    # Only a courtesy on the form: with the database down, the form must still take the words.
+    try:
+        return place_name_for_code(code)
+    except DATABASE_UNAVAILABLE as error:
+        db.session.rollback()
+        log_unavailable(error)
+        return None
+
+
+def _not_saved(form, place_name, error):
+    """The form again with the reporter's words, a 503 and what to do: nothing was stored."""
+    db.session.rollback()
+    log_unavailable(error)
+    form.form_errors.append(_("We could not save your report just now. Your words are still here: "
+                              "please press Send again in a few minutes."))
+    response = make_response(render_template("reporting/form.html", form=form, place_name=place_name), 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _private(response)
+
+
+# These views check the CSRF token through their FlaskForm instead of the global check, so an
+# expired token re-shows the form with the reporter's words kept, never a bare 400 page.
+# Sending is limited per client (shared with the JSON API); showing the form is not.
+@bp.route("/report", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.shared_limit(report_rate_limit, scope="reports", methods=["POST"])
+def form():
+    form = ReportForm()
+    if request.method == "GET":
+        # A no-JavaScript reporter gets an id and a receipt from us, so a second tap is a replay.
+        form.report_id.data = str(uuid.uuid4())
+        form.receipt.data = new_receipt()
+        form.place.data = request.args.get("place", "").upper()[:16] or None
+    place_name = _place_name(form.place.data)
+    if request.method == "GET":
+        return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name)))
+
+    if form.validate_on_submit():
+        uploads = [f.read() for f in form.photos.data or [] if getattr(f, "filename", None)]
+        try:
+            photos = clean_photos(uploads)
+        except PhotoError as error:
+            form.photos.errors = [str(error)]
+        else:
+            submission = submission_from_form(form, photos, Channel.WEB_FORM, g.lang)
+            if form.caught_by_honeypot():
+                current_app.logger.info("a report with the honeypot field filled was answered and not stored")
+                return _private(make_response(render_template("reporting/receipt.html",
+                                                              receipt=submission.receipt)))
+            try:
+                submit_report(db.session, attachment_store(), submission, current_app.config["SECRET_KEY"])
+            except OSError as error:  # the attachment folder is full or failing; nothing was kept
+                return _not_saved(form, place_name, error)
+            except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+                if not database_unavailable(error):
+                    raise
+                return _not_saved(form, place_name, error)
+            except ReportConflict:
+                form.form_errors.append(_("This report was already sent with different words. "
+                                          "Please start a new report."))
+            except ReceiptInUse:
+                form.receipt.data = new_receipt()
+                form.form_errors.append(_("Please press Send again."))
+            else:
+                return _private(make_response(render_template("reporting/receipt.html",
+                                                              receipt=submission.receipt)))
+    _explain_expired_token(form)
+    return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name), 422))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit("10/minute;50/hour", methods=["POST"])
+def status():
+    form = StatusLookupForm()
+    if form.validate_on_submit():
+        receipt = normalise_receipt(form.receipt.data)
+        report = find_by_receipt(db.session, receipt, current_app.config["SECRET_KEY"]) if receipt else None
+        if report:
+            return _private(make_response(_render_status(report, receipt, ReplyForm(receipt=receipt))))
+        # The same answer whether the code is malformed or simply not ours.
+        form.receipt.errors = [_("We could not find a report with that code. Check the code and try again.")]
+    _explain_expired_token(form)
+    return _private(make_response(render_template("reporting/status_lookup.html", form=form),
+                                  422 if request.method == "POST" else 200))
+
+
+@bp.post("/status/reply")
+@csrf.exempt
+@limiter.limit("10/minute;50/hour")
+def reply():
+    form = ReplyForm()
+    receipt = normalise_receipt(form.receipt.data or "")
+    report = find_by_receipt(db.session, receipt, current_app.config["SECRET_KEY"]) if receipt else None
+    if report is None:
+        lookup = StatusLookupForm()
+        lookup.receipt.errors = [_("We could not find a report with that code. Check the code and try again.")]
+        return _private(make_response(render_template("reporting/status_lookup.html", form=lookup), 422))
+    if form.validate_on_submit():
+        add_reporter_message(db.session, report, form.body.data.strip())
+        return _private(make_response(_render_status(report, receipt, ReplyForm(receipt=receipt), sent=True)))
+    _explain_expired_token(form)
+    return _private(make_response(_render_status(report, receipt, form), 422))
+
+
+def _render_status(report, receipt, reply_form, sent=False):
+    return render_template("reporting/status.html", report=report, receipt=receipt, reply_form=reply_form,
+                           steps=STATUS_STEPS, sent=sent)

@@ -1,0 +1,1 @@
+"""The rules, as plain functions over a database session. No Flask request in here."""

@@ -1,0 +1,268 @@
+/* Page enhancements: the service worker, the report form's outbox, the outbox status line,
+   copy buttons and the install button. Every page works without this file. Its words come
+   from the page (translated on the server), never from here. */
+(function () {
+  'use strict';
+  var body = document.body;
+  var lang = body.getAttribute('data-lang');
+  var apiUrl = body.getAttribute('data-api');
+  var Queue = window.NoticedQueue;
+  var strings = document.getElementById('queue-strings');
+  var retryTimer = null;
+
+  function text(name, count) {
+    var value = strings ? strings.getAttribute('data-' + name) || '' : '';
+    return value.replace('{count}', String(count));
+  }
+
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content) node.textContent = content;
+    return node;
+  }
+
+  function flush(force) {
+    if (!Queue) return Promise.resolve();
+    return Queue.flush(apiUrl, { force: force }).then(scheduleRetry, scheduleRetry);
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    return Queue.all().then(function (records) {
+      var waiting = records.filter(function (r) { return r.state === 'waiting'; });
+      if (!waiting.length) return;
+      var soonest = Math.min.apply(null, waiting.map(function (r) { return r.nextAttemptAt; }));
+      retryTimer = setTimeout(function () { flush(false); }, Math.max(1000, soonest - Date.now()));
+    });
+  }
+
+  function reportAsText(record) {
+    var f = record.fields || {};
+    return [f.kind, f.description, f.involved, f.location, f.occurred_at, f.contact]
+      .filter(Boolean).join('\n\n') + '\n\n' + record.receipt;
+  }
+
+  function copy(value, done) {
+    var finish = function () { if (done) done(); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(value).then(finish, function () { window.prompt('', value); });
+    } else {
+      window.prompt('', value);
+    }
+  }
+
+  function button(label, onClick, secondary) {
+    var b = el('button', secondary ? 'secondary' : '', label);
+    b.type = 'button';
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function renderStatus() {
+    var box = document.getElementById('queue-status');
+    if (!box || !Queue) return;
+    Queue.all().then(function (records) {
+      box.textContent = '';
+      var waiting = records.filter(function (r) { return r.state === 'waiting'; });
+      var stuck = records.filter(function (r) { return r.state === 'attention'; });
+      if (waiting.length) {
+        box.appendChild(el('p', '', text('waiting', waiting.length)));
+        var last = Math.max.apply(null, waiting.map(function (r) { return r.lastAttemptAt || 0; }));
+        if (last) box.appendChild(el('p', '', text('last-try', 0).replace('{time}', new Date(last).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }))));
+        var actions = el('p');
+        actions.appendChild(button(text('send-now'), function () { flush(true); }));
+        actions.appendChild(button(text('copy'), function () { copy(waiting.map(reportAsText).join('\n\n---\n\n')); }, true));
+        box.appendChild(actions);
+      }
+      stuck.forEach(function (record) {
+        var problem = record.problem || {};
+        var details = problem.errors ? Object.keys(problem.errors).map(function (k) { return problem.errors[k]; }).join(' ') : '';
+        box.appendChild(el('p', 'error', text('attention') + ' ' + (problem.message || details)));
+        var row = el('p');
+        if (problem.status === 422) {
+          row.appendChild(button(text('edit'), function () {
+            window.location.href = body.getAttribute('data-report-url') + '?edit=' + encodeURIComponent(record.id);
+          }));
+        }
+        row.appendChild(button(text('copy'), function () { copy(reportAsText(record)); }, true));
+        row.appendChild(button(text('discard'), function () {
+          if (window.confirm(text('discard-confirm'))) Queue.removeById(record.id).then(renderStatus);
+        }, true));
+        box.appendChild(row);
+      });
+      box.hidden = !(waiting.length || stuck.length);
+    });
+  }
+
+  function fileAsBase64(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () { resolve(String(reader.result).split(',')[1] || ''); };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  function formFields(form) {
+    var data = new FormData(form);
+    var fields = { language: lang };
+    // `website` is the hidden honeypot: empty (so not sent) unless a bot filled it.
+    ['kind', 'description', 'danger_now', 'involved', 'location', 'occurred_at', 'contact', 'place', 'website'].forEach(function (name) {
+      var value = data.get(name);
+      if (value) fields[name] = String(value);
+    });
+    fields.still_happening = data.get('still_happening') !== null;
+    return fields;
+  }
+
+  function fillForm(form, record) {
+    var fields = record.fields || {};
+    Object.keys(fields).forEach(function (name) {
+      var inputs = form.querySelectorAll('[name="' + name + '"]');
+      Array.prototype.forEach.call(inputs, function (input) {
+        if (input.type === 'radio') input.checked = input.value === fields[name];
+        else if (input.type === 'checkbox') input.checked = fields[name] === true;
+        else input.value = fields[name];
+      });
+    });
+    form.dataset.receipt = record.receipt;
+    form.dataset.replaces = record.id;
+  }
+
+  function showReceipt(form, record) {
+    var template = document.getElementById('queued-template');
+    var section = template.content.firstElementChild.cloneNode(true);
+    section.querySelector('[data-slot=receipt]').textContent = record.receipt;
+    var state = section.querySelector('[data-slot=state]');
+    state.textContent = text('saved-sending');
+    section.querySelector('[data-copy-receipt]').addEventListener('click', function () {
+      copy(record.receipt, function () { section.querySelector('[data-slot=copied]').hidden = false; });
+    });
+    form.replaceWith(section);
+    section.focus();
+    function onSent(detail) {
+      if (detail && detail.type === 'sent' && detail.id === record.id) {
+        state.textContent = text('sent');
+        section.querySelector('[data-slot=heading]').textContent = text('sent-heading');
+      }
+    }
+    listen(onSent);
+  }
+
+  function enhanceForm() {
+    var form = document.getElementById('report-form');
+    if (!form || !Queue) return;
+    // A copy of the form served from the cache offline lost its ?place=: take it from the address.
+    var placeField = form.querySelector('[name=place]');
+    var placeInUrl = new URLSearchParams(window.location.search).get('place');
+    if (placeField && !placeField.value && placeInUrl) placeField.value = placeInUrl.toUpperCase().slice(0, 16);
+    var pending = null;
+    var editing = new URLSearchParams(window.location.search).get('edit');
+    if (editing) {
+      Queue.all().then(function (records) {
+        var record = records.filter(function (r) { return r.id === editing; })[0];
+        if (record) fillForm(form, record);
+      });
+    }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      if (pending) return; // a second tap while the first is being saved
+      var description = form.querySelector('[name=description]');
+      var kindChosen = form.querySelector('[name=kind]:checked');
+      if (!description.value.trim() || !kindChosen) {
+        form.submit(); // the server shows the translated errors, same as without JavaScript
+        return;
+      }
+      var files = Array.prototype.slice.call((form.querySelector('[name=photos]') || {}).files || [], 0, 3);
+      var report = { id: form.dataset.reportId || Queue.newId(), receipt: form.dataset.receipt || Queue.newReceipt() };
+      form.dataset.reportId = report.id;
+      form.dataset.receipt = report.receipt;
+      report.fields = formFields(form);
+      pending = Promise.all(files.map(function (file) {
+        return fileAsBase64(file).then(function (data) { return { name: 'photo', type: file.type, data: data }; });
+      })).then(function (attachments) {
+        report.attachments = attachments;
+        return Queue.enqueue(report);
+      }).then(function (record) {
+        // A corrected report replaces the refused one; it keeps the receipt the person saved.
+        if (form.dataset.replaces) Queue.removeById(form.dataset.replaces);
+        showReceipt(form, record);
+        if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+          navigator.serviceWorker.ready.then(function (reg) {
+            if (reg.sync) reg.sync.register('noticed-send').catch(function () {});
+          });
+        }
+        return flush(true);
+      }, function () {
+        pending = null;
+        form.submit(); // storage refused (private mode, full disk): send the plain form instead
+      });
+    });
+  }
+
+  function listen(handler) {
+    if (typeof BroadcastChannel === 'undefined' || !Queue) return;
+    var channel = new BroadcastChannel(Queue.channelName);
+    channel.onmessage = function (event) { handler(event.data); };
+  }
+
+  function registerWorker() {
+    if (!('serviceWorker' in navigator)) return;
+    var banner = document.getElementById('update-ready');
+    navigator.serviceWorker.register(body.getAttribute('data-sw'), { scope: '/' }).then(function (reg) {
+      function offerUpdate(worker) {
+        if (!worker || !navigator.serviceWorker.controller) return;
+        banner.hidden = false;
+        document.getElementById('update-reload').onclick = function () { worker.postMessage({ type: 'skip-waiting' }); };
+      }
+      offerUpdate(reg.waiting);
+      reg.addEventListener('updatefound', function () {
+        var worker = reg.installing;
+        worker.addEventListener('statechange', function () { if (worker.state === 'installed') offerUpdate(worker); });
+      });
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      reg.active.postMessage({ type: 'keep-language', lang: lang });
+    }).catch(function () {});
+    var reloading = false;
+    navigator.serviceWorker.addEventListener('controllerchange', function () {
+      if (reloading || banner.hidden) return;
+      reloading = true;
+      window.location.reload();
+    });
+  }
+
+  function enhanceCopyButtons() {
+    var code = document.getElementById('receipt-code');
+    var copyButton = document.querySelector('[data-copy-receipt]');
+    if (!code || !copyButton) return;
+    copyButton.hidden = false;
+    copyButton.addEventListener('click', function () {
+      copy(code.textContent.trim(), function () { document.querySelector('[data-slot=copied]').hidden = false; });
+    });
+  }
+
+  function enhanceInstall() {
+    var area = document.getElementById('install-area');
+    if (!area) return;
+    window.addEventListener('beforeinstallprompt', function (event) {
+      event.preventDefault();
+      area.hidden = false;
+      document.getElementById('install-button').onclick = function () {
+        event.prompt();
+        area.hidden = true;
+      };
+    });
+  }
+
+  enhanceForm();
+  enhanceCopyButtons();
+  enhanceInstall();
+  registerWorker();
+  listen(renderStatus);
+  window.addEventListener('online', function () { flush(true); });
+  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'visible') flush(false); });
+  renderStatus();
+  flush(true);
+})();

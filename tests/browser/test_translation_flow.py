@@ -1,0 +1,81 @@
+"""Community translation in a real browser: a translator suggests new Spanish wording for the
+report form, a second translator approves it, and the Spanish report page shows it at once."""
+from __future__ import annotations
+
+import pyotp
+
+from app.extensions import db
+from app.models.staff import Role
+from app.services import staff as accounts
+from app.services.translations import message_key
+
+PASSWORD = "a long enough browser password"
+NEW_WORDING = {  # English -> Spanish, worded unlike the shipped catalog
+    "Report a concern": "Cuéntanos qué te preocupa",
+    "What happened?": "¿Qué ocurrió?",
+    "Send report": "Enviar aviso",
+}
+
+
+def spanish_translator(email: str) -> str:
+    """A translator of Spanish with two-step sign-in set up; returns the authenticator secret."""
+    staff = accounts.create_staff(db.session, email, Role.TRANSLATOR, password=PASSWORD)
+    staff.languages = "es"
+    staff.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    return staff.totp_secret
+
+
+def signed_in_page(browser, live_server, email: str, secret: str):
+    context = browser.new_context(base_url=live_server.url, service_workers="block")
+    page = context.new_page()
+    page.goto("/staff/translations")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Translations"
+    return page
+
+
+def suggest(page, english: str, spanish: str) -> None:
+    page.get_by_label("Show").select_option("all")
+    page.get_by_label("Search the English or the translation").fill(english)
+    page.get_by_role("button", name="Filter").click()
+    page.locator(f'tr[data-key="{message_key(english)}"]').get_by_role("link", name="Translate").click()
+    page.get_by_label("Translation", exact=True).fill(spanish)
+    page.get_by_role("button", name="Suggest this translation").click()
+    assert page.get_by_text("Suggestion saved.").is_visible()
+    page.get_by_role("link", name="All strings in Español").click()
+
+
+def test_two_translators_put_new_wording_on_the_spanish_report_page(browser, live_server):
+    with live_server.app.app_context():
+        first_secret = spanish_translator("ana@example.org")
+        second_secret = spanish_translator("luis@example.org")
+        db.session.remove()
+
+    author = signed_in_page(browser, live_server, "ana@example.org", first_secret)
+    author.get_by_role("link", name="Español").click()
+    for english, spanish in NEW_WORDING.items():
+        suggest(author, english, spanish)
+
+    reader = browser.new_context(base_url=live_server.url, service_workers="block").new_page()
+    reader.goto("/es/report")
+    assert reader.get_by_role("heading", level=1).inner_text() == "Reportar una preocupación"  # not live yet
+
+    reviewer = signed_in_page(browser, live_server, "luis@example.org", second_secret)
+    reviewer.goto("/staff/translations/es?show=waiting")
+    for english, spanish in NEW_WORDING.items():
+        row = reviewer.locator(f'tr[data-key="{message_key(english)}"]')
+        assert row.get_by_text(spanish).is_visible()
+        row.get_by_role("button", name="Approve").click()
+        assert reviewer.get_by_text("Approved: readers of Español see it now.").is_visible()
+
+    reader.goto("/es/report")
+    assert reader.get_by_role("heading", level=1).inner_text() == NEW_WORDING["Report a concern"]
+    assert reader.get_by_label(NEW_WORDING["What happened?"]).is_visible()
+    assert reader.locator("#send-report").get_attribute("value") == NEW_WORDING["Send report"]
+    for page in (author, reviewer, reader):
+        page.context.close()
