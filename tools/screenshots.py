@@ -1,4 +1,5 @@
-"""Takes the README's phone screenshots (English and Arabic home pages, side by side).
+"""Takes the screenshots in docs/: the README's phone screenshots (English and Arabic home pages,
+side by side) and printed posters (English, Arabic, Spanish beside Arabic) of a sample place.
 
 Run `python tools/screenshots.py` after `make assets translations`; needs /usr/bin/chromium.
 """
@@ -18,8 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "screenshots")
 
+from datetime import datetime, timezone  # noqa: E402
+
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.models.place import PlaceKind  # noqa: E402
+from app.services.places import PlaceDetails, register_place  # noqa: E402
+
+POSTERS = {"poster-en.png": "language=en", "poster-ar.png": "language=ar", "poster-es-ar.png": "language=es&second=ar"}
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -30,6 +37,8 @@ def main(paths=("/en/", "/ar/"), out=ROOT / "docs" / "screenshot-home.png") -> N
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/shots.db", "SESSION_COOKIE_SECURE": False})
         with app.app_context():
             db.create_all()
+            details = PlaceDetails(name="Main Street Pharmacy", kind=PlaceKind.BUSINESS, area="Springfield")
+            key = register_place(db.session, details, datetime.now(timezone.utc)).manage_token
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
@@ -43,6 +52,12 @@ def main(paths=("/en/", "/ar/"), out=ROOT / "docs" / "screenshot-home.png") -> N
                 shot = Path(tmp) / f"{index}.png"
                 page.screenshot(path=str(shot))
                 shots.append(Image.open(shot).convert("RGB"))
+            poster_page = browser.new_page(viewport={"width": 794, "height": 1123}, service_workers="block")
+            for name, query in POSTERS.items():
+                poster_page.goto(f"{base}/en/places/poster?key={key}&size=a4&{query}")
+                poster_page.emulate_media(media="print")
+                poster_page.screenshot(path=str(out.parent / name), full_page=True)
+                print(f"wrote {out.parent / name}")
             browser.close()
         server.shutdown()
         gap = 24

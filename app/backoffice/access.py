@@ -90,6 +90,13 @@ def may(role: Role) -> bool:
     return current_user.is_authenticated and current_user.can(role)
 
 
+def home_for(staff) -> str:
+    """Where a signed-in person starts: translators reach nothing but the translation pages."""
+    if staff.role == Role.TRANSLATOR:
+        return url_for("backoffice.translations_overview")
+    return url_for("backoffice.queue")
+
+
 def safe_next(target: str | None) -> str:
     """Only a path inside /staff, so a crafted link cannot send someone elsewhere after sign-in."""
     if target and target.startswith(URL_PREFIX + "/") and not target.startswith("//") and "\\" not in target:

@@ -15,7 +15,7 @@ from flask_login import current_user, login_user
 from markupsafe import Markup
 
 from app.backoffice import bp
-from app.backoffice.access import LAST_SEEN, end_session, requires, safe_next, signed_out_page
+from app.backoffice.access import LAST_SEEN, end_session, home_for, requires, safe_next, signed_out_page
 from app.backoffice.forms import EnrolForm, SecondFactorForm, SetPasswordForm, SignInForm
 from app.extensions import db, limiter
 from app.models.staff import Role, StaffUser
@@ -51,7 +51,9 @@ def _start_pending(staff: StaffUser, next_url: str) -> None:
 
 
 def _complete_sign_in(staff: StaffUser) -> str:
-    next_url = session.get(PENDING, {}).get("next") or url_for("backoffice.queue")
+    next_url = session.get(PENDING, {}).get("next")
+    if not next_url or next_url == url_for("backoffice.queue"):
+        next_url = home_for(staff)
     session.clear()
     login_user(staff)
     session[LAST_SEEN] = int(time.time())
@@ -65,7 +67,7 @@ def _complete_sign_in(staff: StaffUser) -> str:
 @limiter.limit("20/minute", methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("backoffice.queue"))
+        return redirect(home_for(current_user))
     form = SignInForm()
     if form.validate_on_submit():
         result = accounts.check_password(db.session, form.email.data, form.password.data)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from app.i18n import text_direction
+from app.i18n import html_lang, text_direction
 from app.models.place import Place
 
 # The QR spec asks for a quiet zone of four modules around the code, or phones may not find it.
@@ -61,7 +61,7 @@ class PosterText:
 def poster_text(lang: str) -> PosterText:
     with force_locale(lang):
         return PosterText(
-            lang=lang,
+            lang=html_lang(lang),  # for lang= attributes: zh-Hans, not the catalog's zh_Hans
             dir=text_direction(lang),
             heading=_("Worried about someone?"),
             lead=_("If someone may be heading toward violence, tell a prevention team. They help the person "

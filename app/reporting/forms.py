@@ -37,10 +37,6 @@ def typeable_text(value):
     return _UNTYPEABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", value)
 
 
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def kind_choices():
     return [
         SelectChoice(ConcernKind.THREAT.value, _l("A threat, or someone saying they will hurt people")),
@@ -101,10 +97,10 @@ class ReportForm(FlaskForm):
                     Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
         render_kw={"maxlength": DESCRIPTION_MAX, "rows": 8},
     )
-    # Optional() lets an empty answer through unchecked (it becomes "unsure"), so white space must
-    # be made empty first: " " would otherwise skip the choice check and reach DangerNow(" ").
+    # Only a truly empty answer is "not answered" (it becomes "unsure"): Optional() would also wave
+    # white space through unchecked, all the way to DangerNow(" ").
     danger_now = RadioField(_l("Is anyone in danger right now?"), choices=danger_choices(),
-                            default=DangerNow.UNSURE.value, filters=[stripped], validators=[Optional()])
+                            default=DangerNow.UNSURE.value, validators=[Optional(strip_whitespace=False)])
     involved = TextAreaField(_l("Who is involved? (optional)"), filters=[typeable_text],
                              validators=[Length(max=2000, message=_l("Please keep this under %(max)d characters."))],
                              render_kw={"rows": 3})

@@ -69,7 +69,11 @@ def form():
         form.place.data = request.args.get("place", "").upper()[:16] or None
     place_name = _place_name(form.place.data)
     if request.method == "GET":
-        return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name)))
+        unknown_place = bool(form.place.data) and place_name is None
+        if unknown_place:
+            form.place.data = None  # an old poster's code: report without it, never a dead end
+        return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name,
+                                                      unknown_place=unknown_place)))
 
     if form.validate_on_submit():
         uploads = [f.read() for f in form.photos.data or [] if getattr(f, "filename", None)]

@@ -12,7 +12,7 @@ import logging
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from app.models.report import Report
 from app.models.staff import Alert, AlertDelivery, Role, StaffUser
 from app.services.cases import reassessments
 from app.services.triage import Urgency, urgency
+from app.services.clock import as_utc, now_utc
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,6 @@ class AlertSettings:
                    webhook_url=config["ALERT_WEBHOOK_URL"])
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def _default_send_email(to: str, subject: str, body: str) -> None:
@@ -164,7 +157,7 @@ def escalate(session: Session, settings: AlertSettings, now: datetime | None = N
                                                   Alert.acknowledged_at.is_(None))).scalars().all()
     escalated = []
     for alert in waiting:
-        if _aware(alert.last_sent_at) <= deadline:
+        if as_utc(alert.last_sent_at) <= deadline:
             alert.level += 1
             deliver(session, alert, settings, now, send_email, webhook)
             escalated.append(alert)

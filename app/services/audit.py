@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.audit import AuditEntry
 from app.models.staff import StaffUser
+from app.services.clock import now_utc
 
 COMMAND_LINE = "command line"
 
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def record(session: Session, actor: StaffUser | None, action: str, subject_type: str,

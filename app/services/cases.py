@@ -4,7 +4,7 @@ and support, reassess on a date, and close with an outcome."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from app.models.case import (Case, CaseAssessment, CaseNote, CaseOutcome, CasePr
 from app.models.report import Report
 from app.models.staff import Role, StaffUser
 from app.services import audit
+from app.services.clock import now_utc
 
 ASSESSMENT_PROMPTS = ("communicated_intent", "grievance", "violence_interest_or_weapons_access",
                       "planning_or_preparation", "stressors", "protective_factors", "support_in_place",
@@ -27,9 +28,6 @@ class CaseError(ValueError):
         super().__init__(code)
         self.code = code
 
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def can_see_case(staff: StaffUser, case: Case) -> bool:

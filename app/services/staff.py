@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.models.staff import RecoveryCode, Role, StaffUser, Team
 from app.services import audit
+from app.services.clock import as_utc, now_utc
 
 MIN_PASSWORD_LENGTH = 12
 FREE_FAILURES = 3  # mistyping happens: no delay for the first few
@@ -39,15 +40,6 @@ class StaffError(ValueError):
         self.code = code
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite gives back naive datetimes; every time we store is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def normalise_email(email: str) -> str:
@@ -110,7 +102,7 @@ def delay_after(failures: int) -> int:
 def _refusal(staff: StaffUser, now: datetime) -> AttemptResult | None:
     if staff.locked:
         return AttemptResult(Attempt.LOCKED)
-    not_before = _aware(staff.retry_not_before)
+    not_before = as_utc(staff.retry_not_before)
     if not_before and now < not_before:
         return AttemptResult(Attempt.TOO_SOON, wait_seconds=int((not_before - now).total_seconds()) + 1)
     return None
@@ -281,7 +273,7 @@ def find_by_invite(session: Session, token: str, now: datetime | None = None) ->
     now = now or now_utc()
     wanted = hashlib.sha256(token.encode()).hexdigest()
     staff = session.execute(select(StaffUser).where(StaffUser.invite_hash == wanted)).scalar_one_or_none()
-    if staff is None or not staff.active or _aware(staff.invite_expires_at) < now:
+    if staff is None or not staff.active or as_utc(staff.invite_expires_at) < now:
         return None
     return staff
 

@@ -15,7 +15,7 @@ import linecache
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from app.services import audit
 from app.services.translation_checks import Problem, check_plural_forms, check_translation
 # The ship policy's own tests of a message, so that the counts here agree with the switcher's.
 from app.translation_policy import Readiness, _is_safety_critical, _translated, is_listed, readiness
+from app.services.clock import now_utc
 
 TRANSLATION_ROLES = frozenset({Role.TRANSLATOR, Role.LEAD, Role.ADMIN})
 REVIEWS_EVERY_LANGUAGE = frozenset({Role.LEAD, Role.ADMIN})
@@ -40,9 +41,6 @@ BUTTON_MARKS = ("<button", "SubmitField(", 'type="submit"', 'class="button')
 EMPTY = Problem("empty", "Write the translation.")
 UNCHANGED = Problem("unchanged", "This is already the translation readers see.")
 
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class TranslationError(ValueError):

@@ -6,7 +6,7 @@ import enum
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,15 +17,13 @@ from app.models.place import Place
 from app.models.staff import Alert, Role, RoutingRule, StaffUser, Team
 from app.services import audit
 from app.services.staff import default_team
+from app.services.clock import now_utc
 
 log = logging.getLogger(__name__)
 
 URGENT_KINDS = (ConcernKind.WEAPONS, ConcernKind.SELF_HARM)
 PAGE_SIZE = 25
 
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # Routing -----------------------------------------------------------------------------------

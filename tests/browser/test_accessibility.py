@@ -20,6 +20,7 @@ from app.config import shipped_languages
 from app.extensions import db
 from app.public.views import CONTENT_PAGES
 from tests.browser.conftest import LiveServer
+from tests.browser.helpers import wait_until
 from tests.conftest import make_app
 
 AXE_DIR = Path(__file__).parent / "axe"
@@ -117,12 +118,17 @@ def open_page(page, lang: str, name: str) -> None:
         page.locator(".sent-receipt .receipt-code").wait_for()
         sent = page.locator("#queue-strings").get_attribute("data-sent")
         expect(page.locator(".sent-receipt [data-slot=state]")).to_have_text(sent, timeout=15000)
-    elif name == "report: waiting":  # no signal: the report waits on the phone, with its buttons
+    elif name == "report: waiting":  # no signal: the report waits on the phone, and every page
+        # says so, with the time of the last try and buttons to send or copy it
         page.route("**/api/v1/reports", lambda route: route.abort("internetdisconnected"))
         page.goto(f"/{lang}/report")
         fill_report(page)
         page.locator("#report-form [type=submit]").click()
-        page.locator("#queue-status button").first.wait_for()
+        page.locator(".sent-receipt").wait_for()
+        tried = "NoticedQueue.all().then(rs => rs.length > 0 && rs.every(r => r.lastAttemptAt))"
+        wait_until(lambda: page.evaluate(tried))
+        page.goto(f"/{lang}/")
+        page.locator("#queue-status button").first.wait_for(timeout=10000)
     elif name == "report: receipt":
         send_without_javascript(page, lang)
     elif name in ("status: found", "status: answered"):
@@ -179,8 +185,15 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", EVERY_PAGE)
-@pytest.mark.parametrize("lang", LANGUAGES)
+def every_page_in_every_language() -> list:
+    params = []
+    for lang in LANGUAGES:
+        for name in EVERY_PAGE:
+            params.append(pytest.param(lang, name, id=f"{lang}-{name}"))
+    return params
+
+
+@pytest.mark.parametrize("lang, name", every_page_in_every_language())
 def test_axe_finds_no_wcag_violation_in_light_or_dark(tab, axe_script, lang, name):
     """Each page once per language, checked in both colour schemes: the scheme is switched on the
     page as it stands (prefers-color-scheme is live), which halves the page loads."""
@@ -194,7 +207,8 @@ def test_axe_finds_no_wcag_violation_in_light_or_dark(tab, axe_script, lang, nam
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
         found[scheme] = page.evaluate(RUN_AXE, WCAG_AA_TAGS)
     assert found == {scheme: [] for scheme in SCHEMES}, "\n".join(
-        f"axe on {page.url} ({lang}, {scheme}):\n{describe(violations)}" for scheme, violations in found.items() if violations)
+        f"axe on {page.url} ({lang}, {scheme}):\n{describe(violations)}"
+        for scheme, violations in found.items() if violations)
 
 
 # --- Keyboard alone ------------------------------------------------------------------------
@@ -293,6 +307,20 @@ def test_every_tab_stop_on_the_report_page_shows_where_focus_is(tab, lang):
     assert shows_focus(focused(page))
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_each_link_of_the_error_summary_leads_to_its_field(tab, lang):
+    page = tab(("errors", lang), viewport=PHONE)
+    open_page(page, lang, "report: errors")
+    links = page.locator("#error-summary a")
+    assert links.count() == 2  # what you are worried about, and what happened
+    for i in range(links.count()):
+        target = links.nth(i).get_attribute("href")
+        assert page.locator(target).count() == 1, f"{target} leads nowhere"
+    links.last.focus()
+    page.keyboard.press("Enter")
+    assert focused(page)["name"] == "description"
+
+
 # --- Reflow: 320 CSS px and 200% zoom ------------------------------------------------------
 
 OVERFLOW = """() => {
@@ -301,7 +329,8 @@ OVERFLOW = """() => {
     const box = el.getBoundingClientRect();
     return box.width && (box.right > root.clientWidth + 1 || box.left < -1);
   }).slice(0, 5).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                     + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+                     + (typeof el.className === 'string' && el.className
+                        ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
   return {scrollWidth: root.scrollWidth, innerWidth: window.innerWidth, clientWidth: root.clientWidth, wide};
 }"""
 
@@ -340,7 +369,8 @@ TARGETS = """() => {
     // A radio button or check box is tapped through its label, which wraps it.
     const target = (el.type === 'radio' || el.type === 'checkbox') && el.closest('label') || el;
     const b = target.getBoundingClientRect();
-    return {what: el.outerHTML.slice(0, 90), href: el.getAttribute('href'), width: Math.round(b.width * 10) / 10, height: Math.round(b.height * 10) / 10};
+    return {what: el.outerHTML.slice(0, 90), href: el.getAttribute('href'),
+            width: Math.round(b.width * 10) / 10, height: Math.round(b.height * 10) / 10};
   });
 }"""
 
@@ -367,5 +397,6 @@ def test_nothing_moves_when_reduced_motion_is_asked_for(tab, name):
     page.wait_for_load_state("load")
     assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
     page.keyboard.press("Tab")  # a change of focus is where a transition would start
-    running = page.evaluate("document.getAnimations().map(a => a.animationName || a.transitionProperty || a.id || 'animation')")
+    running = page.evaluate(
+        "document.getAnimations().map(a => a.animationName || a.transitionProperty || a.id || 'animation')")
     assert running == [], f"{page.url} animates under reduced motion: {running}"

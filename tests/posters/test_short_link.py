@@ -103,7 +103,7 @@ def test_an_unknown_code_leads_to_the_report_form_with_a_note(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "This poster's code is not in use any more" in html
-    assert 'href="/en/report"' in html
+    assert 'id="report-form"' in html and 'name="place" type="hidden" value=""' in html
     assert 'href="tel:911"' in html
 
 
@@ -112,9 +112,9 @@ def test_a_retired_code_still_leads_to_the_report_form_but_is_not_counted(client
     stored = db_session.execute(select(Place).where(Place.code == place.code)).scalar_one()
     retire_place(db_session, stored, datetime.now(timezone.utc))
     response = client.get(f"/r/{place.code}", headers={"Accept-Language": "es"})
-    assert response.headers["Location"] == "/es/places/unknown-code"
+    assert response.headers["Location"] == f"/es/report?place={place.code}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'href="/es/report"' in html
+    assert 'id="report-form"' in html
     assert "Main Street Pharmacy" not in html
     assert scans_today(db_session) == 0
     form = client.get(f"/es/report?place={place.code}").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """Text no one types, which the property-based tests found breaking a report (a 500): NUL
-(PostgreSQL cannot store it), lone surrogate halves sent as JSON escapes (no database can store
-them), and white space as the danger answer. On SQLite and PostgreSQL: such a report is stored,
-and its replay is still recognised."""
+(PostgreSQL cannot store it) and lone surrogate halves sent as JSON escapes (no database can
+store them): such a report is stored, and its replay still recognised; and white space as the
+danger answer: refused with a clear error. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
@@ -42,8 +42,11 @@ def test_nul_in_the_form_is_dropped_and_the_report_stored(client, db_session):
     assert (report.description, report.contact) == ("A threat in class", "")
 
 
-def test_white_space_as_the_danger_answer_means_unsure(client, db_session):
-    assert post(client, json.dumps(api_report(danger_now=" "))).status_code == 201
+def test_white_space_as_the_danger_answer_is_refused_and_empty_means_unsure(client, db_session):
+    refused = post(client, json.dumps(api_report(danger_now=" ")))
+    assert refused.status_code == 422
+    assert list(refused.get_json()["errors"]) == ["danger_now"]
+    assert post(client, json.dumps(api_report(danger_now=""))).status_code == 201
     assert db_session.execute(select(Report.danger_now)).scalar_one() == DangerNow.UNSURE
 
 

@@ -5,6 +5,7 @@
   'use strict';
   var body = document.body;
   var lang = body.getAttribute('data-lang');
+  var localeTag = document.documentElement.lang; // BCP 47 (zh-Hans), unlike the catalog code (zh_Hans)
   var apiUrl = body.getAttribute('data-api');
   var Queue = window.NoticedQueue;
   var strings = document.getElementById('queue-strings');
@@ -69,7 +70,7 @@
       if (waiting.length) {
         box.appendChild(el('p', '', text('waiting', waiting.length)));
         var last = Math.max.apply(null, waiting.map(function (r) { return r.lastAttemptAt || 0; }));
-        if (last) box.appendChild(el('p', '', text('last-try', 0).replace('{time}', new Date(last).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }))));
+        if (last) box.appendChild(el('p', '', text('last-try', 0).replace('{time}', new Date(last).toLocaleTimeString(localeTag, { hour: '2-digit', minute: '2-digit' }))));
         var actions = el('p');
         actions.appendChild(button(text('send-now'), function () { flush(true); }));
         actions.appendChild(button(text('copy'), function () { copy(waiting.map(reportAsText).join('\n\n---\n\n')); }, true));

@@ -90,3 +90,15 @@ def test_flask_staff_set_languages_sets_them_from_the_command_line(app):
     assert translator.languages == "es,vi"
     refused = app.test_cli_runner().invoke(args=["staff", "set-languages", "ana@example.org", "xx"])
     assert refused.exit_code != 0 and "codes of languages with a catalog" in refused.output
+
+
+
+def test_a_translator_starts_on_the_translation_pages_and_sees_them_in_the_menu(app):
+    from tests.backoffice.conftest import submit_code, submit_password, totp_code
+
+    translator = make_staff(Role.TRANSLATOR)
+    client = app.test_client()
+    submit_password(client, translator.email)
+    landing = submit_code(client, totp_code(translator))
+    assert landing.headers["Location"].endswith("/staff/translations")
+    assert 'href="/staff/translations"' in client.get("/staff/translations").get_data(as_text=True)
