@@ -167,7 +167,8 @@ def purge():
     counts = retention.purge(db.session, AttachmentStore(config["UPLOAD_FOLDER"]), datetime.now(timezone.utc),
                              unfounded_days=config["UNFOUNDED_RETENTION_DAYS"],
                              retention_days=config["REPORT_RETENTION_DAYS"])
-    click.echo(f"deleted {counts.cases} case(s), {counts.reports} report(s), {counts.attachment_files} file(s)")
+    click.echo(f"deleted {counts.cases} case(s), {counts.reports} report(s), {counts.attachment_files} file(s), "
+               f"{counts.orphan_files} orphaned file(s)")
 
 
 def register_backoffice_commands(app: Flask) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -32,3 +33,10 @@ class AttachmentStore:
 
     def path(self, name: str) -> Path:
         return self.folder / name
+
+    def names_older_than(self, seconds: float) -> set[str]:
+        """Stored files (and interrupted partial writes) not modified for `seconds`."""
+        if not self.folder.exists():
+            return set()
+        cutoff = time.time() - seconds
+        return {path.name for path in self.folder.iterdir() if path.is_file() and path.stat().st_mtime < cutoff}

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.models.case import Case, CaseOutcome, CaseStatus
-from app.models.report import Report, TriageDecision
+from app.models.report import Attachment, Report, TriageDecision
 from app.models.staff import Alert
 from app.services import audit
 from app.services.attachments import AttachmentStore
@@ -25,6 +25,12 @@ class PurgeCounts:
     cases: int = 0
     reports: int = 0
     attachment_files: int = 0
+    orphan_files: int = 0
+
+
+# A report's photos are written just before its transaction commits: only files older than this
+# can be orphans (left by a server killed between the two), never a report being saved right now.
+ORPHAN_AGE_SECONDS = 3600
 
 
 def _expired_cases(session: Session, now: datetime, unfounded_days: int, retention_days: int) -> list[Case]:
@@ -67,4 +73,13 @@ def purge(session: Session, store: AttachmentStore, now: datetime, unfounded_day
     # Files go after the commit: a failed commit must not leave records pointing at nothing.
     for name in files:
         store.delete(name)
-    return counts
+    return PurgeCounts(counts.cases, counts.reports, counts.attachment_files, sweep_orphans(session, store))
+
+
+def sweep_orphans(session: Session, store: AttachmentStore) -> int:
+    """Delete files no report refers to, so a photo never outlives the retention promise."""
+    referenced = set(session.execute(select(Attachment.stored_name)).scalars())
+    orphans = store.names_older_than(ORPHAN_AGE_SECONDS) - referenced
+    for name in orphans:
+        store.delete(name)
+    return len(orphans)

@@ -2,6 +2,8 @@
 nobody triaged stays, and the records and photo files are really deleted."""
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -96,6 +98,20 @@ def test_purge_command_prints_and_audits_only_counts(app):
     with_photo(case.reports[0])
     result = CliRunner().invoke(app.cli, ["retention", "purge"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "deleted 1 case(s), 1 report(s), 1 file(s)"
+    assert result.output.strip() == "deleted 1 case(s), 1 report(s), 1 file(s), 0 orphaned file(s)"
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "retention.purged")).scalar_one()
     assert entry.detail == "cases=1 reports=1 files=1"
+
+
+def test_a_photo_no_report_refers_to_is_swept_but_a_fresh_one_is_left_alone(app):
+    store = AttachmentStore(current_app.config["UPLOAD_FOLDER"])
+    kept = with_photo(make_report())
+    orphan, saving_now = store.new_name("jpg"), store.new_name("jpg")
+    store.save(orphan, b"left by a server killed before its commit")
+    store.save(saving_now, b"a report being saved right now")
+    two_hours_ago = time.time() - 7200
+    for name in (kept, orphan):
+        os.utime(store.path(name), (two_hours_ago, two_hours_ago))
+    assert purge().orphan_files == 1
+    assert not store.path(orphan).exists()
+    assert store.path(kept).exists() and store.path(saving_now).exists()
