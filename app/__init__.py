@@ -47,6 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
 
     # The development server's access log names the client's address: reporters must stay
     # anonymous, so it is silenced (gunicorn's access log format is set in gunicorn.conf.py).

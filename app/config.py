@@ -101,6 +101,9 @@ class Settings:
     ASSETS_AUTO_BUILD: bool = False
     # A language is offered in the switcher only when its safety-critical strings are complete
     # and at least this share of the rest; REQUIRE_REVIEWED_LANGUAGES also waits for review.
+    # How many reverse proxies stand in front of the app: their X-Forwarded-For is then trusted,
+    # so rate limits count each reporter, not the proxy (the address is never stored or logged).
+    TRUSTED_PROXIES: int = 0
     SHIP_MIN_TRANSLATED: float = 0.9
     REQUIRE_REVIEWED_LANGUAGES: bool = False
     # Changing it makes every phone install a fresh service worker (assets changes already do).
@@ -142,6 +145,7 @@ class Settings:
             ASSETS_AUTO_BUILD=_env_bool("ASSETS_AUTO_BUILD", False),
             SERVICE_WORKER_REVISION=os.environ.get("SERVICE_WORKER_REVISION", ""),
             SHIP_MIN_TRANSLATED=_env_int("SHIP_MIN_TRANSLATED_PERCENT", 90) / 100,
+            TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
             REQUIRE_REVIEWED_LANGUAGES=_env_bool("REQUIRE_REVIEWED_LANGUAGES", False),
             STAFF_IDLE_MINUTES=_env_int("STAFF_IDLE_MINUTES", 30),
             PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),

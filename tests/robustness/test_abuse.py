@@ -147,3 +147,18 @@ def test_white_space_in_the_honeypot_is_not_a_bot(client, db_session):
     response, _ = api_post(client, api_report(website="  "))
     assert response.status_code == 201
     assert db_session.execute(select(func.count()).select_from(Report)).scalar_one() == 1
+
+
+def test_behind_a_trusted_proxy_each_reporter_has_their_own_rate_limit(tmp_path, migrated_database):
+    from tests.conftest import make_app
+    from tests.factories import api_report as body
+
+    app = make_app(tmp_path, migrated_database, RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1,
+                   REPORT_RATE_LIMIT="2/minute")
+    client = app.test_client()
+
+    def send(forwarded_for):
+        return client.post("/api/v1/reports", json=body(), headers={"X-Forwarded-For": forwarded_for}).status_code
+
+    assert [send("203.0.113.1") for _ in range(3)] == [201, 201, 429]
+    assert send("203.0.113.2") == 201  # another phone behind the same proxy is not blocked
