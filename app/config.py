@@ -99,11 +99,11 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 45 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
     ASSETS_AUTO_BUILD: bool = False
-    # A language is offered in the switcher only when its safety-critical strings are complete
-    # and at least this share of the rest; REQUIRE_REVIEWED_LANGUAGES also waits for review.
     # How many reverse proxies stand in front of the app: their X-Forwarded-For is then trusted,
     # so rate limits count each reporter, not the proxy (the address is never stored or logged).
     TRUSTED_PROXIES: int = 0
+    # A language is offered in the switcher only when its safety-critical strings are complete
+    # and at least this share of the rest; REQUIRE_REVIEWED_LANGUAGES also waits for review.
     SHIP_MIN_TRANSLATED: float = 0.9
     REQUIRE_REVIEWED_LANGUAGES: bool = False
     # Changing it makes every phone install a fresh service worker (assets changes already do).

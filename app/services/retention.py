@@ -7,7 +7,7 @@ is never deleted: it has not been read yet. What remains is an audit entry with 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -73,7 +73,7 @@ def purge(session: Session, store: AttachmentStore, now: datetime, unfounded_day
     # Files go after the commit: a failed commit must not leave records pointing at nothing.
     for name in files:
         store.delete(name)
-    return PurgeCounts(counts.cases, counts.reports, counts.attachment_files, sweep_orphans(session, store))
+    return replace(counts, orphan_files=sweep_orphans(session, store))
 
 
 def sweep_orphans(session: Session, store: AttachmentStore) -> int:

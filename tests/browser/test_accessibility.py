@@ -185,15 +185,8 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def every_page_in_every_language() -> list:
-    params = []
-    for lang in LANGUAGES:
-        for name in EVERY_PAGE:
-            params.append(pytest.param(lang, name, id=f"{lang}-{name}"))
-    return params
-
-
-@pytest.mark.parametrize("lang, name", every_page_in_every_language())
+@pytest.mark.parametrize("name", EVERY_PAGE)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_axe_finds_no_wcag_violation_in_light_or_dark(tab, axe_script, lang, name):
     """Each page once per language, checked in both colour schemes: the scheme is switched on the
     page as it stands (prefers-color-scheme is live), which halves the page loads."""
