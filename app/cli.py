@@ -76,11 +76,12 @@ def precompress_static():
 def backup_command(folder: Path):
     """Back up the database (SQLite's online backup, or pg_dump -Fc) and the attachments, under
     timestamped names in FOLDER. Safe while the app runs. The files hold every report: keep them private."""
+    from app.services.attachments import attachment_store
     from app.services.backup import BackupError, backup
 
     try:
-        made = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.config["UPLOAD_FOLDER"], folder)
-    except BackupError as error:
+        made = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], attachment_store(current_app.config), folder)
+    except (BackupError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"database: {made.database}")
     click.echo(f"attachments: {made.attachments}")
@@ -95,16 +96,18 @@ def restore_command(file: Path, yes: bool):
     from the -attachments.tar beside it. Stop the app first. The current database is backed up
     beside FILE before anything is replaced; run `flask db upgrade` afterwards."""
     from app.extensions import db
+    from app.services.attachments import attachment_store
     from app.services.backup import BackupError, backup, restore
 
     if not yes:
         click.confirm(f"Replace every report in the database with those in {file.name}?", abort=True)
     config = current_app.config
     db.engine.dispose()  # no pooled connection may hold the old database open
+    store = attachment_store(config)
     try:
-        before = backup(config["SQLALCHEMY_DATABASE_URI"], config["UPLOAD_FOLDER"], file.parent)
+        before = backup(config["SQLALCHEMY_DATABASE_URI"], store, file.parent)
         click.echo(f"the database as it was: {before.database}")
-        photos = restore(config["SQLALCHEMY_DATABASE_URI"], config["UPLOAD_FOLDER"], file)
-    except BackupError as error:
+        photos = restore(config["SQLALCHEMY_DATABASE_URI"], store, file)
+    except (BackupError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"restored {file.name} and {photos} photos")

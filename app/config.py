@@ -5,13 +5,14 @@ Everything configurable lives here; nothing else reads os.environ.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "yi"})
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +51,53 @@ def _env_rate_limit(name: str, default: str) -> str:
     return raw
 
 
+def _env_http_url(name: str) -> str:
+    raw = os.environ.get(name, "").strip()
+    if raw and (urlsplit(raw).scheme not in {"http", "https"} or not urlsplit(raw).hostname):
+        raise ConfigError(f"{name} must be an http(s) address such as https://minio.example.org:9000, got {raw!r}")
+    return raw
+
+
+@dataclass(frozen=True)
+class S3Location:
+    """An attachment store in an S3-compatible bucket: object keys are `prefix` + the photo's name."""
+
+    bucket: str
+    prefix: str  # empty, or ending with "/"
+
+
+# S3's rules for bucket names (MinIO, Ceph and Backblaze follow them).
+S3_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def s3_location(store_address: str) -> S3Location | None:
+    """ATTACHMENT_STORE read: None for the folder UPLOAD_FOLDER, or the bucket of s3://bucket/prefix."""
+    raw = store_address.strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme != "s3":
+        raise ConfigError("ATTACHMENT_STORE must be empty (photos in UPLOAD_FOLDER) or s3://bucket/prefix, "
+                          f"got {raw!r}")
+    if "@" in parts.netloc:
+        # Not echoed: it would print the secret. boto3 finds credentials in its usual places.
+        raise ConfigError("ATTACHMENT_STORE must not hold credentials: set AWS_ACCESS_KEY_ID and "
+                          "AWS_SECRET_ACCESS_KEY (or use an instance role) instead")
+    if not S3_BUCKET_NAME.fullmatch(parts.netloc) or parts.query or parts.fragment:
+        raise ConfigError(f"ATTACHMENT_STORE must be s3://bucket/prefix with a valid bucket name, got {raw!r}")
+    prefix = parts.path.strip("/")
+    if prefix and any(segment in {"", ".", ".."} for segment in prefix.split("/")):
+        raise ConfigError("ATTACHMENT_STORE's prefix must be plain folder names such as s3://bucket/noticed, "
+                          f"got {raw!r}")
+    return S3Location(parts.netloc, f"{prefix}/" if prefix else "")
+
+
+def _env_attachment_store() -> str:
+    raw = os.environ.get("ATTACHMENT_STORE", "").strip()
+    s3_location(raw)  # a malformed store stops the app at startup, not at the first photo
+    return raw
+
+
 def shipped_languages() -> list[str]:
     """English plus every language with a catalog: adding a language is adding a catalog."""
     found = sorted(
@@ -84,6 +132,13 @@ class Settings:
     SQLALCHEMY_DATABASE_URI: str
     LANGUAGES: list[str]
     UPLOAD_FOLDER: str
+    # Photos: in UPLOAD_FOLDER, or in an S3-compatible bucket when this is s3://bucket/prefix
+    # (several instances then share the photos without a shared filesystem).
+    ATTACHMENT_STORE: str = ""
+    # For a store other than AWS S3 (MinIO, Ceph, Backblaze...). Credentials are not settings
+    # here: boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role.
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = ""
     MAIL_SERVER: str = "localhost"
     MAIL_PORT: int = 25
     MAIL_USERNAME: str = ""
@@ -126,11 +181,18 @@ class Settings:
         unknown = [code for code in languages if code not in available]
         if unknown:
             raise ConfigError(f"LANGUAGES names languages without a catalog: {', '.join(unknown)}")
+        store_address = _env_attachment_store()
+        if os.environ.get("S3_ENDPOINT_URL", "").strip() and not store_address:
+            # Photos would silently stay on this machine's disk, out of the other instances' reach.
+            raise ConfigError("S3_ENDPOINT_URL is set but ATTACHMENT_STORE is not s3://bucket/prefix")
         return cls(
             SECRET_KEY=instance_secret(instance_path),
             SQLALCHEMY_DATABASE_URI=database_url,
             LANGUAGES=languages or available,
             UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER") or str(instance_path / "attachments"),
+            ATTACHMENT_STORE=store_address,
+            S3_ENDPOINT_URL=_env_http_url("S3_ENDPOINT_URL"),
+            S3_REGION=os.environ.get("S3_REGION", "").strip(),
             MAIL_SERVER=os.environ.get("MAIL_SERVER", "localhost"),
             MAIL_PORT=_env_int("MAIL_PORT", 25),
             MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),

@@ -10,6 +10,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.i18n import available_languages
 
 # The database is down, refusing connections, locked, full or unreachable: the request may
 # well succeed later, so these are 503s, never 500s. Other database errors are bugs.
@@ -43,7 +44,7 @@ def unavailable_json():
 
 def _language_from_path() -> str | None:
     first = request.path.strip("/").split("/", 1)[0]
-    return first if first in current_app.config["LANGUAGES"] else None
+    return first if first in available_languages() else None
 
 
 def _wants_json() -> bool:

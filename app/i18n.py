@@ -3,18 +3,31 @@ from __future__ import annotations
 
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import refresh
 
-from app.config import RIGHT_TO_LEFT, TRANSLATIONS_DIR
-from app.translation_policy import is_listed, readiness
+from app.i18n_overrides import approved_translations, refresh_approved_translations
+from app.translation_policy import Readiness, is_listed
+
+
+def available_languages() -> list[str]:
+    """Every language served by URL: the configured catalogs, and the languages started in the
+    back office, which are served (in English until strings are approved) before they have one."""
+    refresh_approved_translations(current_app)
+    started = approved_translations(current_app).started
+    configured = current_app.config["LANGUAGES"]
+    return [*configured, *sorted(started.difference(configured))]
+
+
+def listed_languages() -> list[str]:
+    """The languages the ship policy offers: in the switcher, for posters, by Accept-Language."""
+    return [lang for lang in available_languages() if language_state(lang)["listed"]]
 
 
 def best_language() -> str:
-    """The best shipped language for this browser's Accept-Language, English otherwise."""
-    languages = current_app.config["LANGUAGES"]
-    return request.accept_languages.best_match(languages) or "en"
+    """The best listed language for this browser's Accept-Language, English otherwise."""
+    return request.accept_languages.best_match(listed_languages()) or "en"
 
 
 def current_language() -> str:
@@ -24,8 +37,15 @@ def current_language() -> str:
     return best_language() if request else "en"
 
 
+@cache
 def text_direction(lang: str) -> str:
-    return "rtl" if lang.split("-")[0] in RIGHT_TO_LEFT else "ltr"
+    """From CLDR, so that a language started in the back office (Persian, Urdu, Pashto...) is
+    laid out right to left without a code change."""
+    try:
+        order = Locale.parse(lang.replace("-", "_")).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
 
 
 # CLDR files Tagalog under Filipino; its speakers look for "Tagalog".
@@ -44,10 +64,31 @@ def html_lang(lang: str) -> str:
     return lang.replace("_", "-")
 
 
+def live_readiness(lang: str) -> Readiness | None:
+    """The language's readiness as readers see it: the catalog with the approved translations in
+    force (None for English). Worked out once per catalog file and approval."""
+    from app.services import translations
+
+    translations_dir = translations.translations_dir_of(current_app.config)
+    catalog = translations.load_catalog_or_template(translations_dir, lang)
+    if catalog is None:
+        return None
+    state = approved_translations(current_app)
+    worked_out = state.derived.get(("readiness", lang))
+    if worked_out is not None and worked_out[0] is catalog:  # a changed file is a new catalog object
+        return worked_out[1]
+    approved = state.by_language.get(lang, {})
+    in_force = {key for key, row in approved.items() if key in catalog.messages and translations.is_in_force(
+        row.catalog_forms, translations.served_forms(catalog.messages[key], catalog.num_plurals))}
+    ready = translations.readiness_of(catalog, in_force, lang in state.reviewed)
+    state.derived[("readiness", lang)] = (catalog, ready)
+    return ready
+
+
 def language_state(lang: str) -> dict:
     """Whether a language is offered in the switcher, and the notes its pages must carry."""
     config = current_app.config
-    ready = readiness(TRANSLATIONS_DIR, lang)
+    ready = live_readiness(lang)
     return {
         "listed": is_listed(ready, config["SHIP_MIN_TRANSLATED"], config["REQUIRE_REVIEWED_LANGUAGES"]),
         "partly_translated": ready is not None and ready.share_translated < 1,
@@ -62,7 +103,7 @@ def language_links() -> list[dict]:
     if not endpoint or not g.get("lang"):
         return []
     links = []
-    for code in current_app.config["LANGUAGES"]:
+    for code in available_languages():
         if code != current_language() and not language_state(code)["listed"]:
             continue
         try:
@@ -84,7 +125,7 @@ def register_language_routing(app: Flask) -> None:
         # View functions don't take `lang`: url_for and templates read it from g.
         if values and "lang" in values:
             lang = values.pop("lang")
-            if lang not in current_app.config["LANGUAGES"]:
+            if lang not in available_languages():
                 abort(404)
             g.lang = lang
 

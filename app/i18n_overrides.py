@@ -5,6 +5,11 @@ Flask-Babel asks its Domain for the translations of the current locale. The Doma
 the compiled catalog Flask-Babel would have used and lays the approved suggestions over it,
 under the same keys gettext itself uses (msgid; "msgctxt\\x04msgid" with a context; (msgid, n)
 for plural form n), so contexts and plural forms behave exactly as they do from a .mo file.
+A suggestion steps aside once the compiled catalog serves something other than what it served
+when the suggestion was approved (is_in_force): the exported translation, or a newer one.
+
+The same load brings the languages started in the back office (served by URL before they have
+a catalog file) and those a lead has marked as reviewed.
 
 Each process keeps the approved suggestions in memory, with the number of the
 translation_catalog_version row it loaded them at. Before a request, at most every
@@ -58,18 +63,28 @@ def read_version(connection: Connection) -> int:
 
 
 def read_approved(connection: Connection) -> dict[str, dict]:
-    """Every approved suggestion, per language, as catalog entries (the newest wins)."""
+    """Every approved suggestion, per language, by message key (the newest wins)."""
     from app.models.translation import SuggestionStatus, TranslationSuggestion as Suggestion
 
     rows = connection.execute(
-        select(Suggestion.language, Suggestion.msgid, Suggestion.msgctxt, Suggestion.msgid_plural, Suggestion.forms)
+        select(Suggestion.language, Suggestion.message_key, Suggestion.msgid, Suggestion.msgctxt,
+               Suggestion.msgid_plural, Suggestion.forms, Suggestion.catalog_forms)
         .where(Suggestion.status == SuggestionStatus.APPROVED)
         .order_by(Suggestion.reviewed_at, Suggestion.id))
     by_language: dict[str, dict] = {}
     for row in rows:
-        by_language.setdefault(row.language, {}).update(
-            catalog_entries(row.msgid, row.msgctxt, row.msgid_plural, row.forms))
+        by_language.setdefault(row.language, {})[row.message_key] = row
     return by_language
+
+
+def read_languages(connection: Connection) -> tuple[frozenset[str], frozenset[str]]:
+    """(languages started in the back office, languages a lead marked as reviewed)."""
+    from app.models.translation import TranslationLanguage
+
+    rows = connection.execute(select(TranslationLanguage.code, TranslationLanguage.started_at,
+                                     TranslationLanguage.reviewed_at)).all()
+    return (frozenset(row.code for row in rows if row.started_at),
+            frozenset(row.code for row in rows if row.reviewed_at))
 
 
 class ApprovedTranslations:
@@ -77,7 +92,10 @@ class ApprovedTranslations:
 
     def __init__(self):
         self.version: int | None = None  # None until loaded
-        self.by_language: dict[str, dict] = {}
+        self.by_language: dict[str, dict] = {}  # language -> message key -> approved row
+        self.started: frozenset[str] = frozenset()
+        self.reviewed: frozenset[str] = frozenset()
+        self.derived: dict = {}  # worked out from what is loaded, e.g. each language's readiness
         self._merged: dict[str, tuple[Translations, Translations]] = {}
         self._checked_at = float("-inf")
         self._failing = False
@@ -101,7 +119,8 @@ class ApprovedTranslations:
                 version = read_version(connection)
                 if version == self.version:
                     return
-                self.by_language, self._merged, self.version = read_approved(connection), {}, version
+                self.by_language, (self.started, self.reviewed) = read_approved(connection), read_languages(connection)
+                self._merged, self.derived, self.version = {}, {}, version
         except SQLAlchemyError:
             # E.g. the code is deployed before `flask db upgrade`: readers keep the compiled
             # catalogs (and any approvals already loaded) rather than an error page.
@@ -128,11 +147,18 @@ class ApprovedTranslations:
         return merged[1]
 
 
-def _merge(base: Translations, overrides: dict, locale: str) -> Translations:
+def _merge(base: Translations, approved: dict, locale: str) -> Translations:
+    from app.services.translations import is_in_force
+
     merged = copy.copy(base)
-    merged._catalog = {**base._catalog, **overrides}
     if not base.files:  # no .mo for this language yet
         merged.plural = plural_rule(locale)
+    merged._catalog = dict(base._catalog)
+    for row in approved.values():
+        entries = catalog_entries(row.msgid, row.msgctxt, row.msgid_plural, row.forms)
+        served = [base._catalog.get(key, "") for key in entries]
+        if is_in_force(row.catalog_forms, served):
+            merged._catalog.update(entries)
     return merged
 
 
@@ -150,7 +176,7 @@ class ApprovedFirstDomain(Domain):
         if not has_app_context():
             return base
         if not has_request_context():  # a command, or mail sent from cron: no before_request checks
-            _refresh(current_app)
+            refresh_approved_translations(current_app)
         return approved_translations(current_app).over(base, str(get_locale()))
 
 
@@ -158,7 +184,8 @@ class ApprovedFirstDomain(Domain):
 DOMAIN = ApprovedFirstDomain()
 
 
-def _refresh(app: Flask) -> None:
+def refresh_approved_translations(app: Flask) -> None:
+    """Load newer approvals and languages if any (reads the version at most every few seconds)."""
     from app.extensions import db
 
     approved_translations(app).refresh_if_due(db.engine, app.extensions.setdefault(PAGE_CACHE, {}))
@@ -179,7 +206,7 @@ def use_approved_translations(app: Flask) -> None:
 
     @app.before_request
     def notice_newer_approvals():
-        _refresh(app)
+        refresh_approved_translations(app)
         g.approved_translations_version = approved_translations(app).version
 
     @app.after_request

@@ -1,5 +1,6 @@
-"""`flask translate export-po` and `flask translate check`: approved suggestions back into the
-catalogs (and so into the repository), and the machine checks of every catalog for CI.
+"""`flask translate export-po`, `check` and `progress`: approved suggestions back into the
+catalogs (and so into the repository), the machine checks of every catalog for CI, and each
+language's completeness as the ship policy counts it.
 
 Both take --translations-dir (default: the app's translations/), so tests and dry runs can work
 on a copy and never touch the real catalogs.
@@ -79,6 +80,26 @@ def check(translations_dir: Path | None):
         raise SystemExit(1)
 
 
+@click.command("progress")
+@translations_dir_option
+def progress(translations_dir: Path | None):
+    """Each language's completeness, counting approved translations, and whether it is listed."""
+    translations_dir = _or_served(translations_dir)
+    config = current_app.config
+    rows = [("Language", "Translated", "Safety-critical", "Listed", "Reviewed", "Waiting")]
+    for lang in translations.translatable_languages(db.session, translations_dir):
+        found = translations.language_progress(db.session, translations_dir, lang, config["SHIP_MIN_TRANSLATED"],
+                                               config["REQUIRE_REVIEWED_LANGUAGES"])
+        ready = found.readiness
+        rows.append((lang, f"{ready.translated}/{ready.total} ({ready.share_translated:.1%})",
+                     f"{ready.safety_translated}/{ready.safety_total}", "yes" if found.listed else "no",
+                     "yes" if ready.reviewed else "awaiting review", str(found.waiting_for_review)))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
 def register_translation_commands(translate_group: AppGroup) -> None:
     translate_group.add_command(export_po)
     translate_group.add_command(check)
+    translate_group.add_command(progress)

@@ -66,11 +66,21 @@ def run(rows: list[Row], options) -> None:
                     url = f"http://127.0.0.1:{server.port}{path}"
                     log(f"lighthouse: {url}")
                     try:
-                        report = _lighthouse(cli, url, workdir)
+                        report = _lighthouse_with_one_retry(cli, url, workdir)
                     except MeasurementError as error:
                         rows.append(Row("lighthouse", f"{name} {path}", "did not run", result=ERROR, how=str(error)))
                         continue
                     _score_rows(rows, f"{name} {path}", report, budget, version)
+
+
+def _lighthouse_with_one_retry(cli: Path, url: str, workdir: Path) -> dict:
+    # Lighthouse sometimes fails to record the trace on a busy machine (NO_NAVSTART) and asks to
+    # be run again: once, so that a page that really fails still shows as an error.
+    try:
+        return _lighthouse(cli, url, workdir)
+    except MeasurementError as error:
+        log(f"lighthouse: {url} failed ({error}); running it once more")
+        return _lighthouse(cli, url, workdir)
 
 
 def _lighthouse(cli: Path, url: str, workdir: Path) -> dict:

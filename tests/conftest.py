@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,13 +83,19 @@ def on_both_databases(metafunc) -> None:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
-@pytest.fixture
-def app(tmp_path, migrated_database, database_url):
-    app = make_app(tmp_path, migrated_database, database_url)
+@contextmanager
+def in_app_context(app):
+    """The app's context for a test, its connections closed afterwards."""
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, migrated_database, database_url):
+    with in_app_context(make_app(tmp_path, migrated_database, database_url)) as app:
+        yield app
 
 
 @pytest.fixture

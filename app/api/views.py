@@ -10,7 +10,7 @@ without a CORS preflight that this API never grants, and it refuses any request 
 
 Abuse: a per-client rate limit (REPORT_RATE_LIMIT, shared with the HTML form; the phone's queue
 keeps the report and retries a 429) and the honeypot field `website`, which people never see:
-a report with it filled gets the answer a stored report gets, and is not stored.
+a report with it filled is stored like any other and flagged for the team as possibly automated.
 """
 from __future__ import annotations
 
@@ -26,17 +26,17 @@ from werkzeug.datastructures import MultiDict
 from app.api import bp
 from app.errors import log_unavailable, unavailable_json
 from app.extensions import csrf, db, limiter
-from app.i18n import best_language
+from app.i18n import available_languages, best_language
 from app.models.report import Channel
-from app.reporting.forms import ReportForm, report_rate_limit
-from app.reporting.intake import attachment_store, clean_photos, submission_from_form
+from app.reporting.forms import HONEYPOT_FIELD_NAME, ReportForm, report_rate_limit
+from app.reporting.intake import clean_photos, submission_from_form
+from app.services.attachments import attachment_store
 from app.services.photos import MAX_PHOTOS, PhotoError
 from app.services.reports import ReceiptInUse, ReportConflict, submit_report
 
-# JSON key -> ReportForm field. The client's UUID travels as `id`.
-FIELDS = {"id": "report_id", **{name: name for name in (
-    "receipt", "kind", "description", "danger_now", "involved", "location", "occurred_at", "contact", "place",
-    "website")}}
+# JSON key -> ReportForm field. The client's UUID travels as `id`, the honeypot as `website`.
+FIELDS = {"id": "report_id", "website": HONEYPOT_FIELD_NAME, **{name: name for name in (
+    "receipt", "kind", "description", "danger_now", "involved", "location", "occurred_at", "contact", "place")}}
 OPENAPI = Path(__file__).with_name("openapi.json")
 
 
@@ -105,7 +105,7 @@ def submit_report_json():
         return _errors({"body": _("The report could not be read. Please try again.")})
 
     language = body.get("language")
-    if isinstance(language, str) and language in current_app.config["LANGUAGES"]:
+    if isinstance(language, str) and language in available_languages():
         g.lang = language
     formdata, errors = _form_data(body)
     uploads, photo_error = _decode_attachments(body.get("attachments"))
@@ -127,13 +127,11 @@ def submit_report_json():
     attempt = request.headers.get("X-Noticed-Attempt", "1")
     channel = Channel.APP if attempt == "1" else Channel.OFFLINE_SYNC
     submission = submission_from_form(form, photos, channel, g.lang)
-    if form.caught_by_honeypot():
-        current_app.logger.info("a report with the honeypot field filled was answered and not stored")
-        return jsonify({"receipt": submission.receipt, "id": submission.public_id}), 201
     try:
-        result = submit_report(db.session, attachment_store(), submission, current_app.config["SECRET_KEY"])
+        store = attachment_store(current_app.config)
+        result = submit_report(db.session, store, submission, current_app.config["SECRET_KEY"])
     except OSError as error:
-        # The attachment folder is full or failing: submit_report removed what it wrote and
+        # The attachment store is full or failing: submit_report removed what it wrote and
         # stored no row, so the phone's retry (5xx is retryable) finds a clean slate.
         log_unavailable(error)
         return unavailable_json()

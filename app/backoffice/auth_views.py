@@ -27,7 +27,7 @@ PENDING = "staff_pending_sign_in"
 PENDING_SECONDS = 10 * 60
 
 
-def _refusal_message(result: AttemptResult, wrong: str) -> str:
+def refusal_message(result: AttemptResult, wrong: str) -> str:
     if result.outcome == Attempt.LOCKED:
         return _("This account is locked after too many failed tries. Ask an admin to unlock it.")
     if result.outcome == Attempt.TOO_SOON or result.wait_seconds:
@@ -76,7 +76,7 @@ def sign_in():
             if not result.staff.two_factor_enrolled:
                 return redirect(url_for("backoffice.enrol"))
             return redirect(url_for("backoffice.second_factor"))
-        form.form_errors.append(_refusal_message(result, _("The email or the password is wrong.")))
+        form.form_errors.append(refusal_message(result, _("The email or the password is wrong.")))
     status = 422 if request.method == "POST" else 200
     return render_template("backoffice/sign_in.html", form=form), status
 
@@ -95,7 +95,7 @@ def second_factor():
         result = accounts.check_second_factor(db.session, staff, form.code.data)
         if result.outcome == Attempt.ACCEPTED:
             return redirect(_complete_sign_in(staff))
-        form.form_errors.append(_refusal_message(result, _("That code is wrong or was already used.")))
+        form.form_errors.append(refusal_message(result, _("That code is wrong or was already used.")))
     status = 422 if request.method == "POST" else 200
     return render_template("backoffice/second_factor.html", form=form), status
 

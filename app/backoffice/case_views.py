@@ -1,10 +1,10 @@
-"""Cases: the list, one case with its reports, notes, tasks, assessment, plan and closing, and the
-list of due and overdue reassessments."""
+"""Cases: the list, one case with its reports, notes, tasks, assessment, plan, closing and
+reopening, and the list of due and overdue reassessments."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from app.backoffice import bp, labels
 from app.backoffice.access import requires
 from app.backoffice.common import back_to_case, form_problem, visible_case, visible_report
 from app.backoffice.forms import (AssessmentForm, CaseDetailsForm, CloseCaseForm, LinkReportForm,
-                                  MergeForm, NoteForm, PlanForm, ReferralForm, TaskForm)
+                                  MergeForm, NoteForm, PlanForm, ReferralForm, ReopenCaseForm, TaskForm)
 from app.backoffice.report_views import case_error_message
 from app.extensions import db
 from app.models.case import CaseOutcome, CasePriority, CaseStatus, CaseTask, ReferralKind
@@ -57,7 +57,7 @@ def case(case_id: int):
         "backoffice/case.html", case=case, today=date.today(), details_form=_details_form(case),
         link_form=LinkReportForm(), merge_form=MergeForm(), note_form=NoteForm(), task_form=TaskForm(),
         assessment_form=AssessmentForm(obj=latest), plan_form=PlanForm(obj=case), referral_form=ReferralForm(),
-        close_form=CloseCaseForm(), prompts=cases.ASSESSMENT_PROMPTS)
+        close_form=CloseCaseForm(), prompts=cases.ASSESSMENT_PROMPTS, history=cases.history(case))
 
 
 @bp.post("/cases/<int:case_id>/details")
@@ -199,6 +199,25 @@ def case_close(case_id: int):
         return back_to_case(case, form_problem(form), "close")
     cases.close_case(db.session, case, CaseOutcome(form.outcome.data), current_user)
     return back_to_case(case, _("Case closed."))
+
+
+# A page of its own (not one more form on the case page), so that a refused reopening shows its
+# errors beside the fields and keeps the reason as typed.
+@bp.route("/cases/<int:case_id>/reopen", methods=["GET", "POST"])
+@requires(Role.MEMBER)  # whoever may close a case may reopen it
+def case_reopen(case_id: int):
+    case = visible_case(case_id)
+    if case.is_open:
+        return redirect(url_for("backoffice.case", case_id=case.id))
+    form = ReopenCaseForm()
+    if form.validate_on_submit():
+        try:
+            cases.reopen_case(db.session, case, form.reason.data, form.reassess_on.data, current_user)
+        except cases.CaseError as error:
+            return back_to_case(case, case_error_message(error))
+        return back_to_case(case, _("Case reopened."), "history")
+    status = 422 if request.method == "POST" else 200
+    return render_template("backoffice/case_reopen.html", case=case, form=form), status
 
 
 @bp.get("/reassessments")

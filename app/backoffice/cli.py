@@ -15,7 +15,7 @@ from app.models.staff import Role
 from app.services import alerts as alert_service
 from app.services import audit, exports, retention, triage
 from app.services import staff as accounts
-from app.services.attachments import AttachmentStore
+from app.services.attachments import attachment_store
 
 staff_cli = AppGroup("staff", help="Staff accounts and teams of the back office.")
 alerts_cli = AppGroup("alerts", help="Alerts to on-call staff and reassessment reminders (run from cron).")
@@ -119,7 +119,7 @@ def set_languages(email: str, codes: str):
     try:
         wanted = translations.set_staff_languages(db.session, _staff_or_fail(email), codes, catalogs, None)
     except translations.TranslationError:
-        known = ", ".join(translations.catalog_languages(catalogs))
+        known = ", ".join(translations.translatable_languages(db.session, catalogs))
         raise click.ClickException(f"use the codes of languages with a catalog: {known}") from None
     click.echo(f"{email} translates: {', '.join(wanted) or 'no language'}")
 
@@ -164,7 +164,7 @@ def export_reports(since: datetime | None, until: datetime | None, status: str |
 def purge():
     """Delete the cases, reports and photo files past their retention period; print the counts."""
     config = current_app.config
-    counts = retention.purge(db.session, AttachmentStore(config["UPLOAD_FOLDER"]), datetime.now(timezone.utc),
+    counts = retention.purge(db.session, attachment_store(config), datetime.now(timezone.utc),
                              unfounded_days=config["UNFOUNDED_RETENTION_DAYS"],
                              retention_days=config["REPORT_RETENTION_DAYS"])
     click.echo(f"deleted {counts.cases} case(s), {counts.reports} report(s), {counts.attachment_files} file(s), "

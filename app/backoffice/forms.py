@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.backoffice import labels
 from app.services.staff import MIN_PASSWORD_LENGTH
@@ -32,12 +32,29 @@ class EnrolForm(FlaskForm):
     submit = SubmitField(_l("Turn on two-step sign-in"))
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[
+def _new_password_field() -> PasswordField:
+    return PasswordField(_l("New password"), validators=[
         DataRequired(_l("Choose a password.")),
         Length(min=MIN_PASSWORD_LENGTH, message=_l("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))],
         render_kw={"autocomplete": "new-password"})
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password_field()
     submit = SubmitField(_l("Save password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = _new_password_field()
+    # Typed twice: nobody can sign in with a password they mistyped once without seeing it.
+    new_password_again = PasswordField(_l("New password, again"), validators=[
+        DataRequired(_l("Type the new password a second time.")),
+        EqualTo("new_password", message=_l("The two new passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))
 
 
 # Reports -----------------------------------------------------------------------------------
@@ -88,13 +105,16 @@ class QueueFilterForm(FlaskForm):
 
 # Cases -------------------------------------------------------------------------------------
 
+def _reassessment_date_field() -> DateField:
+    return DateField(_l("Reassess on"), validators=[InputRequired(_l("An open case needs a reassessment date."))])
+
+
 class CaseDetailsForm(FlaskForm):
     person_of_concern = StringField(_l("Person of concern"), validators=[DataRequired(), Length(max=300)])
     owner_id = SelectField(_l("Owner"), coerce=int)
     priority = SelectField(_l("Priority"), choices=labels.choices(labels.PRIORITIES))
     status = SelectField(_l("Status"), choices=labels.choices(labels.OPEN_STATUSES))
-    reassess_on = DateField(_l("Reassess on"),
-                            validators=[InputRequired(_l("An open case needs a reassessment date."))])
+    reassess_on = _reassessment_date_field()
     submit = SubmitField(_l("Save"))
 
 
@@ -150,6 +170,13 @@ class CloseCaseForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), choices=labels.choices(labels.OUTCOMES),
                          validators=[InputRequired(_l("Choose an outcome to close the case."))])
     submit = SubmitField(_l("Close case"))
+
+
+class ReopenCaseForm(FlaskForm):
+    reason = TextAreaField(_l("Why reopen the case?"), validators=[
+        DataRequired(_l("Say why the case is reopened.")), Length(max=NOTE_MAX)])
+    reassess_on = _reassessment_date_field()
+    submit = SubmitField(_l("Reopen case"))
 
 
 # Administration ----------------------------------------------------------------------------

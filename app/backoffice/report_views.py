@@ -1,6 +1,7 @@
 """Intake: the queue of reports, one report, its triage, and talking to its reporter."""
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -13,12 +14,13 @@ from app.backoffice.common import back_to_case, back_to_report, form_problem, vi
 from app.backoffice.display import language_label, place_label
 from app.backoffice.forms import (LinkToCaseForm, MessageForm, PublicStatusForm, QueueFilterForm,
                                   TransferForm, TriageForm)
+from app.errors import log_unavailable
 from app.extensions import db
 from app.models.case import Case
 from app.models.report import Attachment, PublicStatus, TriageDecision
 from app.models.staff import Role, Team
 from app.services import audit, cases, triage
-from app.services.attachments import AttachmentStore
+from app.services.attachments import AttachmentStoreUnavailable, attachment_store
 from app.services.staff import all_teams
 
 DEFAULT_REASSESSMENT_DAYS = 7
@@ -75,10 +77,17 @@ def attachment(attachment_id: int):
     audit.record(db.session, current_user, "report.attachment_viewed", "report", found.report_id,
                  f"attachment={found.id}")
     db.session.commit()
-    path = AttachmentStore(current_app.config["UPLOAD_FOLDER"]).path(found.stored_name)
-    if not path.exists():
+    try:
+        photo = attachment_store(current_app.config).read(found.stored_name)
+    except FileNotFoundError:
         abort(404)
-    return send_file(path, mimetype=found.media_type, max_age=0)
+    except AttachmentStoreUnavailable as error:
+        log_unavailable(error)
+        abort(503)
+    # A stored name never gets other bytes, so it serves as the ETag. Cache-Control: no-store
+    # comes from the back office's private_headers.
+    return send_file(io.BytesIO(photo), mimetype=found.media_type, download_name=found.stored_name,
+                     etag=found.stored_name, max_age=0)
 
 
 @bp.post("/reports/<int:report_id>/triage")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.backoffice import labels
@@ -34,6 +34,17 @@ class SuggestionForm(FlaskForm):
     # were sent is checked by the rules (a wrong count is refused, not padded or cut).
     forms = FieldList(TextAreaField(_l("Translation"), validators=[Length(max=TRANSLATION_MAX)]), min_entries=1)
     submit = SubmitField(_l("Suggest this translation"))
+
+
+class StartLanguageForm(FlaskForm):
+    code = StringField(_l("Language code"), validators=[DataRequired(), Length(max=16)], description=_l(
+        "As in the list of ISO 639 codes: so for Somali, ht for Haitian Creole, fa for Persian, "
+        "pt_BR for Brazilian Portuguese."))
+    submit = SubmitField(_l("Start translating this language"))
+
+
+class MarkReviewedForm(FlaskForm):
+    submit = SubmitField(_l("A fluent speaker has reviewed it"))
 
 
 class StaffLanguagesForm(FlaskForm):

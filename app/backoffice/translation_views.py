@@ -18,7 +18,8 @@ from flask_login import current_user
 from app.backoffice import bp
 from app.backoffice.access import requires
 from app.backoffice.common import form_problem
-from app.backoffice.translation_forms import MessageFilterForm, StaffLanguagesForm, SuggestionForm
+from app.backoffice.translation_forms import (MarkReviewedForm, MessageFilterForm, StaffLanguagesForm,
+                                              StartLanguageForm, SuggestionForm)
 from app.extensions import db
 from app.i18n import native_name, text_direction
 from app.i18n_overrides import publish_approved_translations
@@ -106,7 +107,7 @@ def _workable_catalog(lang: str) -> translations.LanguageCatalog:
     """The language's catalog, if the signed-in person may translate it: 403 otherwise."""
     if not translations.may_translate(current_user, lang):
         abort(403)
-    catalog = translations.load_catalog(_catalogs(), lang)
+    catalog = translations.language_catalog(db.session, _catalogs(), lang)
     if catalog is None:
         abort(404)
     return catalog
@@ -124,9 +125,47 @@ def translations_overview():
     config = current_app.config
     progress = [translations.language_progress(db.session, _catalogs(), lang, config["SHIP_MIN_TRANSLATED"],
                                                config["REQUIRE_REVIEWED_LANGUAGES"])
-                for lang in translations.workable_languages(current_user, _catalogs())]
+                for lang in translations.workable_languages(db.session, current_user, _catalogs())]
+    leads = current_user.role in translations.REVIEWS_EVERY_LANGUAGE
     return render_template("backoffice/translations/overview.html", progress=[p for p in progress if p],
-                           native_name=native_name)
+                           native_name=native_name, start_form=StartLanguageForm() if leads else None,
+                           reviewed_form=MarkReviewedForm() if leads else None)
+
+
+START_ERRORS = {
+    "unknown_language": _l("That is not a language code we know. Use a code such as so, ht or pt_BR."),
+    "already_there": _l("That language is already here: find it in the table."),
+}
+
+
+@bp.post("/translations/languages")
+@requires(Role.LEAD)
+def start_language():
+    form = StartLanguageForm()
+    if not form.validate():
+        flash(form_problem(form), "info")
+        return redirect(url_for("backoffice.translations_overview"))
+    try:
+        lang = translations.start_language(db.session, current_user, form.code.data, _catalogs())
+    except translations.TranslationError as error:
+        flash(str(START_ERRORS.get(error.code, _l("That change is not possible."))), "info")
+        return redirect(url_for("backoffice.translations_overview"))
+    publish_approved_translations(current_app)
+    flash(_("%(language)s started. Give its translators the language code %(code)s.",
+            language=native_name(lang), code=lang), "info")
+    return redirect(url_for("backoffice.translation_language", language=lang))
+
+
+@bp.post("/translations/<language>/reviewed")
+@requires(Role.LEAD)
+def mark_language_reviewed(language: str):
+    _workable_catalog(language)
+    if MarkReviewedForm().validate():
+        translations.mark_reviewed(db.session, current_user, language)
+        publish_approved_translations(current_app)
+        flash(_("%(language)s no longer says it is awaiting community review.", language=native_name(language)),
+              "info")
+    return redirect(url_for("backoffice.translations_overview"))
 
 
 def _message_filter(form: MessageFilterForm) -> translations.MessageFilter:
@@ -244,5 +283,5 @@ def change_languages(staff_id: int):
             flash(_("Languages changed for %(email)s.", email=staff.email), "info")
         except translations.TranslationError:
             flash(_("Use the codes of languages that have a catalog: %(codes)s.",
-                    codes=", ".join(translations.catalog_languages(_catalogs()))), "info")
+                    codes=", ".join(translations.translatable_languages(db.session, _catalogs()))), "info")
     return redirect(url_for("backoffice.people"))

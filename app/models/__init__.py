@@ -2,13 +2,14 @@
 from app.models.report import Attachment, Report, ReportMessage
 from app.models.place import Place, PlaceKind, PlaceScanDay
 from app.models.staff import Alert, RecoveryCode, RoutingRule, StaffUser, Team
-from app.models.case import Case, CaseAssessment, CaseNote, CaseTask, Referral
+from app.models.case import Case, CaseAssessment, CaseNote, CaseReopening, CaseTask, Referral
 from app.models.audit import AuditEntry
-from app.models.translation import SuggestionStatus, TranslationCatalogVersion, TranslationSuggestion
+from app.models.translation import (SuggestionStatus, TranslationCatalogVersion, TranslationLanguage,
+                                    TranslationSuggestion)
 
 __all__ = ["Attachment", "Report", "ReportMessage",
            "Alert", "RecoveryCode", "RoutingRule", "StaffUser", "Team",
-           "Case", "CaseAssessment", "CaseNote", "CaseTask", "Referral",
+           "Case", "CaseAssessment", "CaseNote", "CaseReopening", "CaseTask", "Referral",
            "AuditEntry",
-           "SuggestionStatus", "TranslationCatalogVersion", "TranslationSuggestion",
+           "SuggestionStatus", "TranslationCatalogVersion", "TranslationLanguage", "TranslationSuggestion",
            "Place", "PlaceKind", "PlaceScanDay"]

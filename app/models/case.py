@@ -69,6 +69,8 @@ class Case(db.Model):
         back_populates="case", cascade="all, delete-orphan", order_by="CaseAssessment.id")
     referrals: Mapped[list[Referral]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                      order_by="Referral.id")
+    reopenings: Mapped[list[CaseReopening]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                           order_by="CaseReopening.id")
 
     @property
     def is_open(self) -> bool:
@@ -141,3 +143,22 @@ class Referral(db.Model):
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     case: Mapped[Case] = relationship(back_populates="referrals")
+
+
+class CaseReopening(db.Model):
+    """A closed case opened again, and why. The case itself holds only its current closing, so the
+    closing this undid is kept here too: the case's history shows every one."""
+
+    __tablename__ = "case_reopening"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reopened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text)
+    # The closing that was undone.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_with_outcome: Mapped[CaseOutcome | None] = mapped_column(_enum(CaseOutcome))
+
+    case: Mapped[Case] = relationship(back_populates="reopenings")
+    reopened_by = relationship("StaffUser")

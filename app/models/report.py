@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -74,6 +74,9 @@ class Report(db.Model):
     place_code: Mapped[str | None] = mapped_column(String(16), index=True)
     language: Mapped[str] = mapped_column(String(12))
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    # The form's hidden honeypot field was filled in: a bot, most likely, or a browser's autofill.
+    # Kept and shown to the team rather than dropped, because a real report may look like this.
+    possibly_automated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     public_status: Mapped[PublicStatus] = mapped_column(_enum(PublicStatus), default=PublicStatus.RECEIVED)
     # Rounded down to the minute: exact times could link a report to a person's movements.
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

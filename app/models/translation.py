@@ -48,6 +48,10 @@ class TranslationSuggestion(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When `flask translate export-po` last wrote it into the catalog file.
     exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the compiled catalog served for the message when this was approved ("" per form when
+    # nothing). Once a deployed catalog serves something else (this translation, exported, or a
+    # newer one from Weblate), the catalog wins again: see is_in_force in app/services/translations.py.
+    catalog_forms: Mapped[list[str] | None] = mapped_column(JSON)
 
     author: Mapped[StaffUser | None] = relationship(foreign_keys=[author_id])
     reviewer: Mapped[StaffUser | None] = relationship(foreign_keys=[reviewer_id])
@@ -66,3 +70,19 @@ class TranslationCatalogVersion(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TranslationLanguage(db.Model):
+    """What the back office knows about a language beyond its catalog file: that a lead started it
+    in the browser (it has no catalog until `flask translate export-po` writes one), and whether a
+    fluent speaker has reviewed it (which lifts the "awaiting community review" note)."""
+
+    __tablename__ = "translation_language"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    reviewed_by: Mapped[StaffUser | None] = relationship(foreign_keys=[reviewed_by_id])

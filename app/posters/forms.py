@@ -1,13 +1,12 @@
 """Forms for places: registering and editing one, retiring its code, choosing a poster."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.i18n import native_name
+from app.i18n import listed_languages, native_name
 from app.models.place import PlaceKind
 from app.posters.poster import PAPER_SIZES
 from app.services.places import PlaceDetails
@@ -29,7 +28,7 @@ def kind_choices():
 
 def language_choices():
     # Languages are named in themselves: a Spanish reader looks for "Español", not "Spanish".
-    return [SelectChoice(code, native_name(code)) for code in current_app.config["LANGUAGES"]]
+    return [SelectChoice(code, native_name(code)) for code in listed_languages()]
 
 
 class PlaceForm(FlaskForm):

@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.errors import DATABASE_UNAVAILABLE, log_unavailable
 from app.extensions import csrf, db, limiter
 from app.i18n import language_links
 from app.models.place import Place
@@ -24,8 +25,9 @@ from app.posters.forms import EditPlaceForm, PosterOptionsForm, RegisterPlaceFor
 from app.posters.poster import make_poster, qr_modules, qr_png, qr_svg, qr_svg_at, short_link_for
 from app.posters.svg_layout import layout_poster
 from app.services.mail import send_email
-from app.services.places import (SMALLEST_SHOWN_COUNT, live_place, place_for_manage_token, record_scan,
-                                  register_place, reports_by_week, retire_place, scans_by_day, update_place)
+from app.services.places import (SMALLEST_SHOWN_COUNT, live_place, normalise_place_code, place_for_manage_token,
+                                  record_scan, register_place, reports_by_week, retire_place, scans_by_day,
+                                  update_place)
 
 
 def _private(response, status: int | None = None):
@@ -204,12 +206,20 @@ def _download(body, mimetype: str, filename: str):
 @bp.get("/r/<code>")
 def short_link(code: str):
     """Count the scan (a +1 for the day, nothing about the visitor) and open the report form."""
-    place = live_place(db.session, code)
-    if place is not None and request.method == "GET":  # a HEAD from a link checker is no scan
-        record_scan(db.session, place, _today())
+    place = None
+    try:
+        place = live_place(db.session, code)
+        if place is not None and request.method == "GET":  # a HEAD from a link checker is no scan
+            record_scan(db.session, place, _today())
+    except DATABASE_UNAVAILABLE as error:
+        # Reporting must work with the database down: the form opens with the code unchecked (it
+        # tags the report once sent), and this scan goes uncounted.
+        db.session.rollback()
+        log_unavailable(error)
     lang = _visitor_language(place)
     # An unknown or retired code still opens the form: it says the code is not in use any more.
-    return _private(redirect(url_for("reporting.form", lang=lang, place=place.code if place else code.upper()), 302))
+    place_code = place.code if place else normalise_place_code(code) or code.upper()
+    return _private(redirect(url_for("reporting.form", lang=lang, place=place_code), 302))
 
 
 def _visitor_language(place: Place | None) -> str:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 
 from app.extensions import assets, db
-from app.i18n import best_language, html_lang, text_direction
+from app.i18n import available_languages, best_language, html_lang, text_direction
 from app.pwa import bp
 
 ICON_SIZES = (192, 512)
@@ -46,7 +46,7 @@ def asset_urls() -> list[str]:
 
 def core_pages() -> dict[str, list[str]]:
     return {lang: [url_for(endpoint, lang=lang, **args) for endpoint, args in CORE_PAGES]
-            for lang in current_app.config["LANGUAGES"]}
+            for lang in available_languages()}
 
 
 @bp.get("/sw.js")

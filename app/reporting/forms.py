@@ -18,6 +18,10 @@ from app.services.receipts import normalise_receipt
 
 DESCRIPTION_MAX = 5000
 PLACE_CODE = re.compile(r"[A-Z0-9]{4,16}")
+# The honeypot's name in the page: one that autofill and password managers have no reason to fill
+# (they look for names such as "website", "url", "name" or "email"). The JSON API still calls it
+# `website`, so reports already queued on phones keep their meaning.
+HONEYPOT_FIELD_NAME = "follow_up_topic"
 # Characters no one types: NUL (PostgreSQL cannot store it in text) and the halves of a broken
 # UTF-16 pair that JSON can carry as "\ud800" escapes (no database can store those as text).
 _UNTYPEABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -115,8 +119,11 @@ class ReportForm(FlaskForm):
     photos = MultipleFileField(_l("Photos or screenshots (optional, up to 3)"),
                                render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
     # The honeypot: hidden from people (visually, from screen readers and from the Tab key) and
-    # left empty by them; bots that fill every field fill it. See caught_by_honeypot().
-    website = StringField(_l("Leave this empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+    # left empty by them; bots that fill every field fill it. See honeypot_filled().
+    honeypot = StringField(_l("Leave this empty"), name=HONEYPOT_FIELD_NAME, render_kw={
+        "autocomplete": "off", "tabindex": "-1",
+        # Each password manager's own "leave this field alone": 1Password, LastPass, Bitwarden, Dashlane.
+        "data-1p-ignore": True, "data-lpignore": "true", "data-bwignore": True, "data-form-type": "other"})
     submit = SubmitField(_l("Send report"))
 
     def validate_photos(self, field):
@@ -124,12 +131,12 @@ class ReportForm(FlaskForm):
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_l("You can send up to %(count)d photos.", count=MAX_PHOTOS))
 
-    def caught_by_honeypot(self) -> bool:
-        """Filled in by a bot: answer as if stored, store nothing (the bot learns nothing).
-
-        Only checked once the report is otherwise valid, so the answer a bot gets is the one a
-        person sending the same words would get."""
-        return bool((self.website.data or "").strip())
+    def honeypot_filled(self) -> bool:
+        """Filled in, most likely by a bot, perhaps by a browser's autofill or a password manager
+        despite everything above. The report is stored all the same, flagged for the team as
+        possibly automated: dropping it could silently lose a real report. The sender gets the
+        answer anyone gets, so a bot learns nothing."""
+        return bool((self.honeypot.data or "").strip())
 
 
 class StatusLookupForm(FlaskForm):

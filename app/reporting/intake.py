@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app
-
 from app.models.report import Channel, DangerNow
 from app.reporting.forms import ReportForm
-from app.services.attachments import AttachmentStore
 from app.services.photos import CleanPhoto, clean_photo
 from app.services.receipts import normalise_receipt
 from app.services.reports import ReportContent, Submission
@@ -25,6 +22,7 @@ def submission_from_form(form: ReportForm, photos: list[tuple[str, CleanPhoto]],
         receipt=normalise_receipt(form.receipt.data),
         channel=channel,
         photos=photos,
+        possibly_automated=form.honeypot_filled(),
         content=ReportContent(
             kind=form.kind.data,
             description=form.description.data.strip(),
@@ -39,6 +37,3 @@ def submission_from_form(form: ReportForm, photos: list[tuple[str, CleanPhoto]],
         ),
     )
 
-
-def attachment_store() -> AttachmentStore:
-    return AttachmentStore(current_app.config["UPLOAD_FOLDER"])

@@ -12,9 +12,10 @@ from app.extensions import csrf, db, limiter
 from app.models.report import Channel, PublicStatus
 from app.reporting import bp
 from app.reporting.forms import ReplyForm, ReportForm, StatusLookupForm, report_rate_limit
-from app.reporting.intake import attachment_store, clean_photos, submission_from_form
+from app.reporting.intake import clean_photos, submission_from_form
+from app.services.attachments import attachment_store
 from app.services.photos import PhotoError
-from app.services.places import place_name_for_code
+from app.services.places import normalise_place_code, place_name_for_code
 from app.services.receipts import new_receipt, normalise_receipt
 from app.services.reports import (ReceiptInUse, ReportConflict, add_reporter_message, find_by_receipt,
                                   submit_report)
@@ -33,14 +34,15 @@ def _explain_expired_token(form) -> None:
         form.form_errors.append(_("This page was open too long. Your words are still here: please press Send again."))
 
 
-def _place_name(code):
-    # Only a courtesy on the form: with the database down, the form must still take the words.
+def _place_name(code) -> tuple[str | None, bool]:
+    """The name of the live place with this code, and whether the database could be asked. Only a
+    courtesy on the form: with the database down, the form must still take the words."""
     try:
-        return place_name_for_code(code)
+        return place_name_for_code(code), True
     except DATABASE_UNAVAILABLE as error:
         db.session.rollback()
         log_unavailable(error)
-        return None
+        return None, False
 
 
 def _not_saved(form, place_name, error):
@@ -67,9 +69,12 @@ def form():
         form.report_id.data = str(uuid.uuid4())
         form.receipt.data = new_receipt()
         form.place.data = request.args.get("place", "").upper()[:16] or None
-    place_name = _place_name(form.place.data)
+    place_name, place_checked = _place_name(form.place.data)
     if request.method == "GET":
-        unknown_place = bool(form.place.data) and place_name is None
+        # A code the database could not check stays, to tag the report once sent: saying it is not
+        # in use could be false. Only one that cannot be a place code at all goes without asking.
+        unknown_place = bool(form.place.data) and place_name is None and (
+            place_checked or normalise_place_code(form.place.data) is None)
         if unknown_place:
             form.place.data = None  # an old poster's code: report without it, never a dead end
         return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name,
@@ -83,13 +88,10 @@ def form():
             form.photos.errors = [str(error)]
         else:
             submission = submission_from_form(form, photos, Channel.WEB_FORM, g.lang)
-            if form.caught_by_honeypot():
-                current_app.logger.info("a report with the honeypot field filled was answered and not stored")
-                return _private(make_response(render_template("reporting/receipt.html",
-                                                              receipt=submission.receipt)))
             try:
-                submit_report(db.session, attachment_store(), submission, current_app.config["SECRET_KEY"])
-            except OSError as error:  # the attachment folder is full or failing; nothing was kept
+                store = attachment_store(current_app.config)
+                submit_report(db.session, store, submission, current_app.config["SECRET_KEY"])
+            except OSError as error:  # the attachment store is full or failing; nothing was kept
                 return _not_saved(form, place_name, error)
             except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
                 if not database_unavailable(error):

@@ -72,8 +72,12 @@ def on_call_rota(session: Session, team_id: int | None) -> list[StaffUser]:
 
 
 def create_alert(session: Session, report: Report, now: datetime | None = None) -> Alert | None:
-    """A pending alert for an urgent report (None for a routine one, or if it has one already)."""
-    if urgency(report) == Urgency.ROUTINE:
+    """A pending alert for an urgent report (None for a routine one, or if it has one already).
+
+    None too for a report flagged as possibly automated: bots choose "danger now" as readily as
+    anything, and on-call staff woken by them would learn to ignore alerts. The report still
+    waits in the queue, sorted by its urgency, with its flag."""
+    if urgency(report) == Urgency.ROUTINE or report.possibly_automated:
         return None
     existing = session.execute(select(Alert).where(Alert.report_id == report.id)).scalar_one_or_none()
     if existing:

@@ -1,18 +1,21 @@
-"""Backups and restores: the database and the attachment folder, under timestamped names.
+"""Backups and restores: the database and the attachments, under timestamped names.
 
 SQLite is copied with its online backup API (a consistent copy while the app keeps writing);
-PostgreSQL with `pg_dump -Fc`. The attachments go into a tar file beside it, made after the
-database copy, so every photo the copied database refers to is in it (photos are written before
-their report's row is committed). A backup holds every report in clear: keep the folder as
-private as the database (files are created 0600)."""
+PostgreSQL with `pg_dump -Fc`. The attachments, from whichever store holds them (a folder or an
+S3 bucket), go into a tar file beside it, made after the database copy, so every photo the copied
+database refers to is in it (photos are written before their report's row is committed). A
+backup holds every report in clear: keep the folder as private as the database (files are
+created 0600)."""
 from __future__ import annotations
 
 import glob
+import io
 import os
 import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +36,7 @@ class Backup:
     attachments: Path
 
 
-def backup(database_uri: str, upload_folder: str | os.PathLike, to: str | os.PathLike,
+def backup(database_uri: str, store: AttachmentStore, to: str | os.PathLike,
            now: datetime | None = None) -> Backup:
     """Copy the database, then the attachments, into `to`; returns the two files written."""
     folder = Path(to)
@@ -50,7 +53,7 @@ def backup(database_uri: str, upload_folder: str | os.PathLike, to: str | os.Pat
     else:
         raise BackupError(f"Cannot back up a {url.get_backend_name()} database")
     attachments = _new_file(folder, database.name.removesuffix(database.suffix) + "-attachments", ".tar")
-    _archive(Path(upload_folder), attachments)
+    _archive(store, attachments)
     return Backup(database, attachments)
 
 
@@ -58,11 +61,12 @@ def attachments_archive_for(database_backup: Path) -> Path:
     return database_backup.with_name(database_backup.name.removesuffix(database_backup.suffix) + "-attachments.tar")
 
 
-def restore(database_uri: str, upload_folder: str | os.PathLike, database_backup: str | os.PathLike) -> int:
+def restore(database_uri: str, store: AttachmentStore, database_backup: str | os.PathLike) -> int:
     """Replace the database's contents with the backup's, and put back the backup's photos.
 
-    Stop the app first. Photos of reports written after the backup are left in the folder (they
-    belong to no report any more); returns how many photos were put back."""
+    Stop the app first. Photos of reports written after the backup are left in the store (they
+    belong to no report any more: the retention purge's orphan sweep removes them); returns how
+    many photos were put back."""
     source = Path(database_backup)
     url = make_url(database_uri)
     if url.get_backend_name() == "sqlite":
@@ -74,7 +78,7 @@ def restore(database_uri: str, upload_folder: str | os.PathLike, database_backup
     else:
         raise BackupError(f"Cannot restore a {url.get_backend_name()} database")
     archive = attachments_archive_for(source)
-    return _unarchive(archive, AttachmentStore(upload_folder)) if archive.exists() else 0
+    return _unarchive(archive, store) if archive.exists() else 0
 
 
 def _new_file(folder: Path, stem: str, suffix: str) -> Path:
@@ -153,12 +157,16 @@ def _run(*command: str, env: dict[str, str]) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()[-2000:]}")
 
 
-def _archive(upload_folder: Path, target: Path) -> None:
+def _archive(store: AttachmentStore, target: Path) -> None:
     with tarfile.open(target, "w") as archive:
-        if upload_folder.is_dir():
-            for path in sorted(upload_folder.iterdir()):
-                if path.is_file() and not path.name.startswith("."):  # not a half-written .part
-                    archive.add(path, arcname=path.name)
+        for name in store.names():
+            try:
+                data = store.read(name)
+            except FileNotFoundError:  # purged since the listing
+                continue
+            member = tarfile.TarInfo(name)
+            member.size, member.mode, member.mtime = len(data), 0o600, int(time.time())
+            archive.addfile(member, io.BytesIO(data))
 
 
 def _unarchive(archive_path: Path, store: AttachmentStore) -> int:

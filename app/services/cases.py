@@ -1,16 +1,17 @@
 """Cases, following behavioural threat assessment: open one about a person of concern, link the
 reports about them, assess (prompts for judgement, never a score), manage the risk with referrals
-and support, reassess on a date, and close with an outcome."""
+and support, reassess on a date, close with an outcome, and reopen with a reason."""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.case import (Case, CaseAssessment, CaseNote, CaseOutcome, CasePriority, CaseStatus, CaseTask,
-                             Referral, ReferralKind)
+from app.models.case import (Case, CaseAssessment, CaseNote, CaseOutcome, CasePriority, CaseReopening, CaseStatus,
+                             CaseTask, Referral, ReferralKind)
 from app.models.report import Report
 from app.models.staff import Role, StaffUser
 from app.services import audit
@@ -135,7 +136,7 @@ def merge(session: Session, keep: Case, duplicate: Case, staff: StaffUser) -> No
         raise CaseError("report_in_other_team")
     for report in list(duplicate.reports):
         report.case = keep
-    for collection in ("notes", "tasks", "assessments", "referrals"):
+    for collection in ("notes", "tasks", "assessments", "referrals", "reopenings"):
         for item in list(getattr(duplicate, collection)):
             item.case = keep
     audit.record(session, staff, "case.merged", "case", keep.id, f"case {duplicate.id} merged in")
@@ -202,6 +203,58 @@ def close_case(session: Session, case: Case, outcome: CaseOutcome | None, staff:
     case.reassess_on = None
     audit.record(session, staff, "case.closed", "case", case.id, f"outcome={outcome.value}")
     session.commit()
+
+
+def reopen_case(session: Session, case: Case, reason: str, reassess_on: date | None, staff: StaffUser,
+                now: datetime | None = None) -> CaseReopening:
+    """Open a closed case again, when new information comes or it was closed too soon. Like any
+    open case it needs a reassessment date; the reason, and the closing it undoes, stay in the
+    case's history (the audit log says only that it happened: the reason is case content)."""
+    if case.is_open:
+        raise CaseError("case_open")
+    if not reason.strip():
+        raise CaseError("reopen_reason_required")
+    if reassess_on is None:
+        raise CaseError("reassessment_required")
+    now = now or now_utc()
+    reopening = CaseReopening(reopened_by=staff, reopened_at=now, reason=reason.strip(), closed_at=case.closed_at,
+                              closed_with_outcome=case.outcome)
+    case.reopenings.append(reopening)
+    case.status = CaseStatus.OPEN
+    case.outcome = None
+    case.closed_at = None
+    case.reassess_on = reassess_on
+    undone = reopening.closed_with_outcome.value if reopening.closed_with_outcome else "none"
+    audit.record(session, staff, "case.reopened", "case", case.id, f"outcome was {undone}", at=now)
+    session.commit()
+    return reopening
+
+
+class CaseEventKind(enum.StrEnum):
+    OPENED = "opened"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One line of a case's history."""
+
+    kind: CaseEventKind
+    at: datetime | None
+    outcome: CaseOutcome | None = None  # for a closing
+    reopening: CaseReopening | None = None
+
+
+def history(case: Case) -> list[CaseEvent]:
+    """Opened, then each closing and reopening in turn, then the current closing if it is closed."""
+    events = [CaseEvent(CaseEventKind.OPENED, case.opened_at)]
+    for reopening in case.reopenings:
+        events.append(CaseEvent(CaseEventKind.CLOSED, reopening.closed_at, outcome=reopening.closed_with_outcome))
+        events.append(CaseEvent(CaseEventKind.REOPENED, reopening.reopened_at, reopening=reopening))
+    if not case.is_open:
+        events.append(CaseEvent(CaseEventKind.CLOSED, case.closed_at, outcome=case.outcome))
+    return events
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from app.models.report import PublicStatus, Report
 
 REPORT_COLUMNS = ["id", "received_at", "team_id", "kind", "danger_now", "still_happening", "description",
                   "involved", "location", "occurred_at", "place_code", "language", "channel", "public_status",
-                  "triage_decision", "triaged_at", "case_id"]
+                  "triage_decision", "triaged_at", "case_id", "possibly_automated"]
 AUDIT_COLUMNS = ["id", "at", "actor", "action", "subject_type", "subject_id", "detail"]
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

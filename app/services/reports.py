@@ -45,6 +45,9 @@ class Submission:
     channel: Channel
     # (sha256 of the upload as sent, the cleaned photo): the hash identifies the photo in a replay.
     photos: list[tuple[str, CleanPhoto]] = field(default_factory=list)
+    # The form's hidden honeypot field was filled (see ReportForm.honeypot_filled). Not content:
+    # left out of the content hash, so reports stored before the flag existed still match a replay.
+    possibly_automated: bool = False
 
 
 class ReportConflict(Exception):
@@ -106,6 +109,7 @@ def submit_report(session: Session, store: AttachmentStore, submission: Submissi
         place_code=content.place_code,
         language=content.language,
         channel=submission.channel,
+        possibly_automated=submission.possibly_automated,
         received_at=minute_now(),
     )
     written: list[str] = []

@@ -66,7 +66,7 @@ def purge(session: Session, store: AttachmentStore, now: datetime, unfounded_day
     for case in cases:
         session.delete(case)
     counts = PurgeCounts(cases=len(cases), reports=len(reports),
-                         attachment_files=sum(store.path(name).exists() for name in files))
+                         attachment_files=sum(store.exists(name) for name in files))
     audit.record(session, None, "retention.purged", "retention", None,
                  f"cases={counts.cases} reports={counts.reports} files={counts.attachment_files}", at=now)
     session.commit()

@@ -144,8 +144,32 @@ def check_second_factor(session: Session, staff: StaffUser, code: str, now: date
         return refusal
     if not (_totp_matches(staff, code, now) or _use_recovery_code(staff, code, now)):
         return _record_failure(session, staff, now)
+    _forget_failures(staff)
+    session.commit()
+    return AttemptResult(Attempt.ACCEPTED, staff)
+
+
+def _forget_failures(staff: StaffUser) -> None:
     staff.failed_sign_ins = 0
     staff.retry_not_before = None
+
+
+def change_own_password(session: Session, staff: StaffUser, current_password: str, new_password: str,
+                        now: datetime | None = None) -> AttemptResult:
+    """A signed-in person choosing a new password. The current one is checked as at sign-in,
+    with the same delays and lock, so an unlocked computer left signed in is not enough to take
+    the account over. Raises StaffError, before anything is checked or counted, for a new
+    password the rules refuse. Success ends every other session (see set_password)."""
+    check_password_rules(new_password, staff.email)
+    now = now or now_utc()
+    refusal = _refusal(staff, now)
+    if refusal:
+        return refusal
+    if not _password_matches(staff, current_password):
+        return _record_failure(session, staff, now)
+    set_password(staff, new_password)
+    _forget_failures(staff)
+    audit.record(session, staff, "staff.password_changed", "staff", staff.id, at=now)
     session.commit()
     return AttemptResult(Attempt.ACCEPTED, staff)
 

@@ -14,11 +14,12 @@ import hashlib
 import linecache
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from sqlalchemy import select, update
@@ -26,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT
 from app.models.staff import Role, StaffUser
-from app.models.translation import SuggestionStatus, TranslationCatalogVersion, TranslationSuggestion
+from app.models.translation import (SuggestionStatus, TranslationCatalogVersion, TranslationLanguage,
+                                    TranslationSuggestion)
 from app.services import audit
 from app.services.translation_checks import Problem, check_plural_forms, check_translation
 # The ship policy's own tests of a message, so that the counts here agree with the switcher's.
-from app.translation_policy import Readiness, _is_safety_critical, _translated, is_listed, readiness
+from app.translation_policy import AWAITING_REVIEW, Readiness, _is_safety_critical, _translated, is_listed
 from app.services.clock import now_utc
 
 TRANSLATION_ROLES = frozenset({Role.TRANSLATOR, Role.LEAD, Role.ADMIN})
@@ -103,6 +105,10 @@ class LanguageCatalog:
     num_plurals: int
     plural_expr: str
     messages: dict[str, CatalogMessage]  # by key, in the catalog's order
+    # Machine drafts say so in the catalog header until a fluent speaker has reviewed them.
+    awaiting_review: bool = False
+    # False for a language started in the back office: its messages come from messages.pot.
+    has_file: bool = True
 
 
 def translations_dir_of(config) -> Path:
@@ -131,13 +137,19 @@ def _catalog_message(message) -> CatalogMessage:
         comments=tuple(message.auto_comments) + tuple(message.user_comments), locations=tuple(message.locations))
 
 
+def template_path(translations_dir: Path) -> Path:
+    return Path(translations_dir) / "messages.pot"
+
+
 @lru_cache(maxsize=32)
 def _load_catalog(path: Path, modified: float, lang: str) -> LanguageCatalog:
     with open(path, "rb") as handle:
-        catalog = read_po(handle, locale=lang)
+        catalog = read_po(handle, locale=lang)  # a .pot takes the language's plural forms from CLDR
     messages = [_catalog_message(message) for message in catalog if message.id]
     return LanguageCatalog(language=lang, num_plurals=catalog.num_plurals, plural_expr=catalog.plural_expr,
-                           messages={message.key: message for message in messages})
+                           messages={message.key: message for message in messages},
+                           awaiting_review=AWAITING_REVIEW in (catalog.last_translator or "").lower(),
+                           has_file=path.suffix == ".po")
 
 
 def load_catalog(translations_dir: Path, lang: str) -> LanguageCatalog | None:
@@ -146,6 +158,32 @@ def load_catalog(translations_dir: Path, lang: str) -> LanguageCatalog | None:
     if lang == SOURCE_LANGUAGE or not path.exists():
         return None
     return _load_catalog(path, path.stat().st_mtime, lang)
+
+
+def load_catalog_or_template(translations_dir: Path, lang: str) -> LanguageCatalog | None:
+    """The language's catalog; for a language started in the back office, which has none yet,
+    every message of messages.pot, untranslated."""
+    catalog = load_catalog(translations_dir, lang)
+    template = template_path(translations_dir)
+    if catalog is not None or lang == SOURCE_LANGUAGE or not template.exists():
+        return catalog
+    return _load_catalog(template, template.stat().st_mtime, lang)
+
+
+def served_forms(message: CatalogMessage, num_plurals: int) -> list[str]:
+    """What the compiled catalog serves for the message: its forms, or "" for each when it is
+    untranslated or outdated (compiling leaves those out, so readers get the English)."""
+    if message.fuzzy or not all(message.forms):
+        return [""] * (num_plurals if message.is_plural else 1)
+    return list(message.forms)
+
+
+def is_in_force(catalog_forms: list[str] | None, served: list[str]) -> bool:
+    """Whether an approved translation still overrides the catalog: only while the catalog
+    serves what it served when the translation was approved. Once the approved text is exported
+    and deployed, or a newer translation arrives through the repository (Weblate, a pull
+    request), the catalog is the newer word and the database steps aside."""
+    return catalog_forms is None or list(catalog_forms) == served
 
 
 def plural_examples(catalog: LanguageCatalog, per_form: int = 4) -> list[list[int]]:
@@ -179,8 +217,8 @@ def may_translate(staff: StaffUser, lang: str) -> bool:
     return staff.role in REVIEWS_EVERY_LANGUAGE or lang in parse_languages(staff.languages)
 
 
-def workable_languages(staff: StaffUser, translations_dir: Path) -> list[str]:
-    return [lang for lang in catalog_languages(translations_dir) if may_translate(staff, lang)]
+def workable_languages(session: Session, staff: StaffUser, translations_dir: Path) -> list[str]:
+    return [lang for lang in translatable_languages(session, translations_dir) if may_translate(staff, lang)]
 
 
 def review_refusal(staff: StaffUser, suggestion: TranslationSuggestion) -> str | None:
@@ -201,12 +239,78 @@ def may_review(staff: StaffUser, suggestion: TranslationSuggestion) -> bool:
 def set_staff_languages(session: Session, staff: StaffUser, codes: str, translations_dir: Path,
                         actor: StaffUser | None) -> list[str]:
     wanted = parse_languages(codes)
-    if any(code not in catalog_languages(translations_dir) for code in wanted):
+    if any(code not in translatable_languages(session, translations_dir) for code in wanted):
         raise TranslationError("unknown_language")
     staff.languages = ",".join(wanted)
     audit.record(session, actor, "staff.languages_changed", "staff", staff.id, staff.languages)
     session.commit()
     return wanted
+
+
+# Languages started in the back office, and reviewed by a fluent speaker ----------------------
+
+def language_records(session: Session) -> dict[str, TranslationLanguage]:
+    return {record.code: record for record in session.execute(select(TranslationLanguage)).scalars()}
+
+
+def started_languages(session: Session) -> list[str]:
+    return sorted(code for code, record in language_records(session).items() if record.started_at)
+
+
+def translatable_languages(session: Session, translations_dir: Path) -> list[str]:
+    """Every language but English with a catalog or started in the back office."""
+    return sorted({*catalog_languages(translations_dir), *started_languages(session)})
+
+
+def language_catalog(session: Session, translations_dir: Path, lang: str) -> LanguageCatalog | None:
+    """The catalog translators work on: the file, or messages.pot for a started language."""
+    if lang in catalog_languages(translations_dir) or lang in started_languages(session):
+        return load_catalog_or_template(translations_dir, lang)
+    return None
+
+
+def parse_language_code(code: str) -> str | None:
+    """A language code as the catalogs spell it ("pt-br" -> "pt_BR"), or None when CLDR does
+    not know the language, so that dates, plural forms and its own name all work."""
+    try:
+        locale = Locale.parse(code.strip().replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    return str(locale)
+
+
+def start_language(session: Session, actor: StaffUser, code: str, translations_dir: Path,
+                   now: datetime | None = None) -> str:
+    """Let translators start on a language that has no catalog. Its pages are served by URL at
+    once, in English until strings are approved; the ship policy decides when it is listed."""
+    if actor.role not in REVIEWS_EVERY_LANGUAGE:
+        raise TranslationError("not_allowed")
+    lang = parse_language_code(code)
+    if lang is None:
+        raise TranslationError("unknown_language")
+    if lang == SOURCE_LANGUAGE or lang in translatable_languages(session, translations_dir):
+        raise TranslationError("already_there")
+    _record_language_event(session, actor, lang, "started", now or now_utc())
+    return lang
+
+
+def mark_reviewed(session: Session, actor: StaffUser, lang: str, now: datetime | None = None) -> None:
+    """A lead confirms a fluent speaker has read the whole language: its pages stop saying it
+    awaits community review (and, when the installation requires review, it may be listed)."""
+    if actor.role not in REVIEWS_EVERY_LANGUAGE:
+        raise TranslationError("not_allowed")
+    _record_language_event(session, actor, lang, "reviewed", now or now_utc())
+
+
+def _record_language_event(session: Session, actor: StaffUser, lang: str, event: str, now: datetime) -> None:
+    """Set <event>_at and <event>_by_id on the language's record, and tell every process."""
+    record = session.get(TranslationLanguage, lang) or TranslationLanguage(code=lang)
+    setattr(record, f"{event}_at", now)
+    setattr(record, f"{event}_by_id", actor.id)
+    session.add(record)
+    bump_catalog_version(session, now)
+    audit.record(session, actor, f"translation.language_{event}", "translation_language", None, lang, at=now)
+    session.commit()
 
 
 # Checking a translation --------------------------------------------------------------------
@@ -241,10 +345,18 @@ def blocking(problems: list[Problem]) -> list[Problem]:
 # Suggestions -------------------------------------------------------------------------------
 
 def approved_suggestions(session: Session, lang: str) -> dict[str, TranslationSuggestion]:
+    """The latest approved suggestion of each message, whether or not still in force."""
     rows = session.execute(select(TranslationSuggestion).where(
         TranslationSuggestion.language == lang, TranslationSuggestion.status == SuggestionStatus.APPROVED)
         .order_by(TranslationSuggestion.reviewed_at, TranslationSuggestion.id)).scalars()
     return {suggestion.message_key: suggestion for suggestion in rows}
+
+
+def approved_in_force(session: Session, catalog: LanguageCatalog) -> dict[str, TranslationSuggestion]:
+    """The approved suggestions readers see: not yet overtaken by the catalog (is_in_force)."""
+    return {key: suggestion for key, suggestion in approved_suggestions(session, catalog.language).items()
+            if key in catalog.messages
+            and is_in_force(suggestion.catalog_forms, served_forms(catalog.messages[key], catalog.num_plurals))}
 
 
 def waiting_suggestions(session: Session, lang: str) -> dict[str, list[TranslationSuggestion]]:
@@ -286,7 +398,7 @@ def suggest(session: Session, author: StaffUser, catalog: LanguageCatalog, key: 
         raise TranslationError("not_your_language")
     forms = normalise_forms(forms)
     problems = check_forms(message, forms, catalog.num_plurals)
-    if forms == live_forms(message, approved_suggestions(session, catalog.language).get(key)):
+    if forms == live_forms(message, approved_in_force(session, catalog).get(key)):
         problems.append(UNCHANGED)
     if blocking(problems):
         raise SuggestionRefused(problems)
@@ -331,6 +443,7 @@ def approve(session: Session, reviewer: StaffUser, suggestion: TranslationSugges
     suggestion.status = SuggestionStatus.APPROVED
     suggestion.reviewer_id = reviewer.id
     suggestion.reviewed_at = now
+    suggestion.catalog_forms = served_forms(message, catalog.num_plurals)
     bump_catalog_version(session, now)
     audit.record(session, reviewer, "translation.approved", "translation", suggestion.id, suggestion.language, at=now)
     session.commit()
@@ -349,18 +462,24 @@ def reject(session: Session, reviewer: StaffUser, suggestion: TranslationSuggest
 
 # Progress ----------------------------------------------------------------------------------
 
+def readiness_of(catalog: LanguageCatalog, approved_keys, reviewed_in_app: bool) -> Readiness:
+    """The ship policy's readiness of a catalog, counting the approved suggestions in force
+    (readers already see them) for the messages the catalog itself lacks."""
+    messages = list(catalog.messages.values())
+    live = [message for message in messages if message.translated or message.key in approved_keys]
+    return Readiness(safety_translated=sum(message.safety_critical for message in live),
+                     safety_total=sum(message.safety_critical for message in messages),
+                     translated=len(live), total=len(messages),
+                     reviewed=reviewed_in_app or not catalog.awaiting_review)
+
+
 def readiness_with_approved(session: Session, translations_dir: Path, lang: str) -> Readiness | None:
-    """The ship policy's readiness of the catalog, counting the approved suggestions (which
-    readers already see) for the messages the catalog itself lacks."""
-    ready = readiness(Path(translations_dir), lang)
-    catalog = load_catalog(translations_dir, lang)
-    if ready is None or catalog is None:
-        return ready
-    newly = [catalog.messages[key] for key, suggestion in approved_suggestions(session, lang).items()
-             if key in catalog.messages and not catalog.messages[key].translated
-             and catalog.messages[key].msgid == suggestion.msgid]
-    return replace(ready, translated=ready.translated + len(newly),
-                   safety_translated=ready.safety_translated + sum(message.safety_critical for message in newly))
+    catalog = language_catalog(session, translations_dir, lang)
+    if catalog is None:
+        return None
+    record = session.get(TranslationLanguage, lang)
+    return readiness_of(catalog, approved_in_force(session, catalog),
+                        reviewed_in_app=bool(record and record.reviewed_at))
 
 
 @dataclass(frozen=True)
@@ -441,7 +560,7 @@ def _matches(row: MessageRow, wanted: MessageFilter) -> bool:
 
 
 def message_rows(session: Session, catalog: LanguageCatalog, wanted: MessageFilter) -> list[MessageRow]:
-    approved = approved_suggestions(session, catalog.language)
+    approved = approved_in_force(session, catalog)
     waiting = waiting_suggestions(session, catalog.language)
     rows = (MessageRow(message, message_state(message, approved.get(key)), approved.get(key), waiting.get(key, []))
             for key, message in catalog.messages.items())
@@ -486,12 +605,18 @@ def _write_po_atomically(path: Path, catalog: Catalog) -> None:
 
 
 def export_approved(session: Session, translations_dir: Path, lang: str, now: datetime | None = None) -> Exported:
-    path = catalog_path(translations_dir, lang)
-    if not path.exists():
+    """Write the approved translations in force into LANG's messages.po; a language started in
+    the back office gets its first catalog, made from messages.pot as `flask translate init` would."""
+    current = language_catalog(session, translations_dir, lang)
+    if current is None:
         raise TranslationError("no_catalog")
-    with open(path, "rb") as handle:
+    path = catalog_path(translations_dir, lang)
+    with open(path if current.has_file else template_path(translations_dir), "rb") as handle:
         catalog = read_po(handle, locale=lang)
-    suggestions = list(approved_suggestions(session, lang).values())
+    if not current.has_file:
+        catalog.fuzzy = False  # the header of a template is fuzzy; a catalog's is not
+        path.parent.mkdir(parents=True, exist_ok=True)
+    suggestions = list(approved_in_force(session, current).values())
     written = apply_approved(catalog, suggestions)
     _write_po_atomically(path, catalog)
     for suggestion in written:

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.models.report import Attachment, Channel, Report
-from app.reporting.intake import attachment_store
+from app.services.attachments import attachment_store
 from tests.factories import api_report, as_attachment, photo_with_gps
 
 URL = "/api/v1/reports"
@@ -153,7 +153,7 @@ def test_photo_is_stored_without_any_metadata(app, client, db_session):
     response = post(client, api_report(attachments=[as_attachment(original)]))
     assert response.status_code == 201
     attachment = db_session.execute(select(Attachment)).scalar_one()
-    stored = attachment_store().path(attachment.stored_name).read_bytes()
+    stored = attachment_store(app.config).read(attachment.stored_name)
     assert b"Test Camera Model" not in stored
     image = Image.open(io.BytesIO(stored))
     assert not image.getexif()
@@ -206,7 +206,7 @@ def test_the_same_report_sent_concurrently_is_stored_once(app, db_session):
     db_session.remove()
     assert count(db_session) == 1
     assert count(db_session, Attachment) == 1
-    assert len(list(attachment_store().folder.iterdir())) == 1  # the losers' files were removed
+    assert len(list(attachment_store(app.config).folder.iterdir())) == 1  # the losers' files were removed
 
 
 def test_a_constraint_failure_that_is_not_the_reporters_is_retryable_never_a_409(app, client, db_session, monkeypatch):

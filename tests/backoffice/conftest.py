@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models.report import Channel, Report
 from app.models.staff import Role, StaffUser, Team
 from app.services import staff as accounts
-from app.services.attachments import AttachmentStore
+from app.services.attachments import attachment_store
 from app.services.receipts import new_receipt
 from app.services.reports import ReportContent, Submission, submit_report
 from tests.conftest import hidden_fields, on_both_databases
@@ -84,7 +84,7 @@ def make_report(**changes) -> Report:
     content.update({k: v for k, v in changes.items() if k != "channel"})
     submission = Submission(public_id=str(uuid.uuid4()), receipt=new_receipt(),
                             content=ReportContent(**content), channel=changes.get("channel", Channel.WEB_FORM))
-    store = AttachmentStore(current_app.config["UPLOAD_FOLDER"])
+    store = attachment_store(current_app.config)
     return submit_report(db.session, store, submission, current_app.config["SECRET_KEY"]).report
 
 

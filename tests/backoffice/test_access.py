@@ -59,10 +59,11 @@ def test_a_staff_view_without_a_declared_role_is_refused_even_to_an_admin(app, s
     assert "secret" not in response.get_data(as_text=True)
 
 
-def test_translator_is_refused_every_staff_page_but_the_translation_pages(app, staff_client):
+def test_translator_is_refused_every_staff_page_but_the_translation_pages_and_their_own_account(app, staff_client):
     client, _ = staff_client(Role.TRANSLATOR)
     pages = [rule for rule in staff_rules(app) if "GET" in rule.methods and rule.endpoint not in SIGN_IN_STEPS
-             and not rule.rule.startswith("/staff/translations")]
+             and not rule.rule.startswith(("/staff/translations", "/staff/account/"))]
+    assert client.get("/staff/account/password").status_code == 200
     for rule in pages:
         assert client.get(example_url(rule)).status_code == 403, rule.rule
 

@@ -17,14 +17,14 @@ from app.models.case import Case, CaseOutcome
 from app.models.report import Attachment, Report, ReportMessage, TriageDecision
 from app.models.staff import Role
 from app.services import cases, retention, triage
-from app.services.attachments import AttachmentStore
+from app.services.attachments import attachment_store
 from tests.backoffice.conftest import make_report, make_staff
 
 NOW = datetime.now(timezone.utc)
 
 
 def with_photo(report: Report) -> str:
-    store = AttachmentStore(current_app.config["UPLOAD_FOLDER"])
+    store = attachment_store(current_app.config)
     name = store.new_name("jpg")
     store.save(name, b"\xff\xd8 not really a photo")
     report.attachments.append(Attachment(position=0, stored_name=name, media_type="image/jpeg", size_bytes=20))
@@ -40,7 +40,7 @@ def closed_case(outcome: CaseOutcome, closed_days_ago: int) -> Case:
 
 
 def purge(now=NOW):
-    return retention.purge(db.session, AttachmentStore(current_app.config["UPLOAD_FOLDER"]), now,
+    return retention.purge(db.session, attachment_store(current_app.config), now,
                            unfounded_days=90, retention_days=365)
 
 
@@ -53,7 +53,7 @@ def test_unfounded_case_is_deleted_after_the_shorter_period_with_its_reports_and
     report = case.reports[0]
     report.messages.append(ReportMessage(author="reporter", body="More details", sent_at=NOW))
     photo = with_photo(report)
-    path = AttachmentStore(current_app.config["UPLOAD_FOLDER"]).path(photo)
+    path = attachment_store(current_app.config).path(photo)
     assert path.exists()
     counts = purge()
     assert (counts.cases, counts.reports, counts.attachment_files) == (1, 1, 1)
@@ -104,7 +104,7 @@ def test_purge_command_prints_and_audits_only_counts(app):
 
 
 def test_a_photo_no_report_refers_to_is_swept_but_a_fresh_one_is_left_alone(app):
-    store = AttachmentStore(current_app.config["UPLOAD_FOLDER"])
+    store = attachment_store(current_app.config)
     kept = with_photo(make_report())
     orphan, saving_now = store.new_name("jpg"), store.new_name("jpg")
     store.save(orphan, b"left by a server killed before its commit")

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models.report import Channel
 from app.models.staff import Role
 from app.services import staff as accounts
-from app.services.attachments import AttachmentStore
+from app.services.attachments import attachment_store
 from app.services.receipts import new_receipt
 from app.services.reports import ReportContent, Submission, submit_report
 
@@ -24,7 +24,7 @@ def stored_report(description: str) -> tuple[int, str]:
     receipt = new_receipt()
     submission = Submission(public_id=str(uuid.uuid4()), receipt=receipt, channel=Channel.APP,
                             content=ReportContent(kind="threat", description=description, danger_now="no"))
-    report = submit_report(db.session, AttachmentStore(current_app.config["UPLOAD_FOLDER"]), submission,
+    report = submit_report(db.session, attachment_store(current_app.config), submission,
                            current_app.config["SECRET_KEY"]).report
     return report.id, receipt
 

@@ -1,6 +1,6 @@
 """Faults and abuse, as a phone lives them, in a real Chromium: a flood that trips the rate
 limit, the database going down; the report waits on the phone and arrives exactly once. And the
-honeypot: out of sight and out of the Tab order for people, a dead end for bots."""
+honeypot: out of sight and out of the Tab order for people; what a bot sends is kept, flagged."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from app.extensions import db
 from app.models.report import Report
+from app.reporting.forms import HONEYPOT_FIELD_NAME
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import fill_report, outbox, send, wait_until
 from tests.conftest import make_app
@@ -143,7 +144,7 @@ def test_with_the_database_down_the_report_waits_on_the_phone_and_arrives_once_i
 def test_the_honeypot_is_out_of_sight_and_out_of_reach_of_the_tab_key(live_server, browser_page):
     page = browser_page
     page.goto("/en/report")
-    wrapper = page.locator("div.visually-hidden:has(input[name=website])")
+    wrapper = page.locator(f"div.visually-hidden:has(input[name={HONEYPOT_FIELD_NAME}])")
     box = wrapper.bounding_box()
     assert box["width"] <= 1 and box["height"] <= 1  # all a person could see is one clipped pixel
     assert wrapper.evaluate("e => getComputedStyle(e).overflow") == "hidden"
@@ -156,17 +157,18 @@ def test_the_honeypot_is_out_of_sight_and_out_of_reach_of_the_tab_key(live_serve
         page.keyboard.press("Tab")
         focused.append(page.evaluate("(e => e.type === 'submit' ? 'submit' : e.name || e.id)(document.activeElement)"))
     assert {"description", "photos", "submit"} <= set(focused)  # the whole form was tabbed through...
-    assert "website" not in focused  # ...without ever stopping at the honeypot
+    assert HONEYPOT_FIELD_NAME not in focused  # ...without ever stopping at the honeypot
 
 
-def test_a_bot_filling_the_honeypot_is_told_sent_and_nothing_is_stored(live_server, browser_page):
+def test_a_bot_filling_the_honeypot_is_told_sent_and_the_report_is_kept_flagged(live_server, browser_page):
     page = browser_page
     statuses = answers_to_reports(page)
     page.goto("/en/report")
     fill_report(page, "Buy cheap watches")
-    page.evaluate("document.querySelector('input[name=website]').value = 'https://spam.example'")
+    page.evaluate(f"document.querySelector('input[name={HONEYPOT_FIELD_NAME}]').value = 'https://spam.example'")
     send(page)
     page.get_by_text("Sent. The prevention team has your report.").wait_for()
     wait_until(lambda: outbox(page) == [])
     assert statuses == [201]
-    assert live_server.wait_for_reports(1, timeout=2) == 0
+    assert live_server.wait_for_reports(1) == 1
+    assert [report.possibly_automated for report in live_server.reports()] == [True]

@@ -1,5 +1,6 @@
 """Community translation in a real browser: a translator suggests new Spanish wording for the
-report form, a second translator approves it, and the Spanish report page shows it at once."""
+report form, a second translator approves it, and the Spanish report page shows it at once; a lead
+starts Somali, which Noticed has no catalog for, and its translators put the report form into it."""
 from __future__ import annotations
 
 import pyotp
@@ -17,10 +18,10 @@ NEW_WORDING = {  # English -> Spanish, worded unlike the shipped catalog
 }
 
 
-def spanish_translator(email: str) -> str:
-    """A translator of Spanish with two-step sign-in set up; returns the authenticator secret."""
-    staff = accounts.create_staff(db.session, email, Role.TRANSLATOR, password=PASSWORD)
-    staff.languages = "es"
+def staff_member(email: str, role: Role = Role.TRANSLATOR, languages: str = "es") -> str:
+    """An account with two-step sign-in set up; returns the authenticator secret."""
+    staff = accounts.create_staff(db.session, email, role, password=PASSWORD)
+    staff.languages = languages
     staff.totp_secret = pyotp.random_base32()
     db.session.commit()
     return staff.totp_secret
@@ -39,21 +40,21 @@ def signed_in_page(browser, live_server, email: str, secret: str):
     return page
 
 
-def suggest(page, english: str, spanish: str) -> None:
+def suggest(page, english: str, translation: str, language_name: str = "Español") -> None:
     page.get_by_label("Show").select_option("all")
     page.get_by_label("Search the English or the translation").fill(english)
     page.get_by_role("button", name="Filter").click()
     page.locator(f'tr[data-key="{message_key(english)}"]').get_by_role("link", name="Translate").click()
-    page.get_by_label("Translation", exact=True).fill(spanish)
+    page.get_by_label("Translation", exact=True).fill(translation)
     page.get_by_role("button", name="Suggest this translation").click()
     assert page.get_by_text("Suggestion saved.").is_visible()
-    page.get_by_role("link", name="All strings in Español").click()
+    page.get_by_role("link", name=f"All strings in {language_name}").click()
 
 
 def test_two_translators_put_new_wording_on_the_spanish_report_page(browser, live_server):
     with live_server.app.app_context():
-        first_secret = spanish_translator("ana@example.org")
-        second_secret = spanish_translator("luis@example.org")
+        first_secret = staff_member("ana@example.org")
+        second_secret = staff_member("luis@example.org")
         db.session.remove()
 
     author = signed_in_page(browser, live_server, "ana@example.org", first_secret)
@@ -78,4 +79,49 @@ def test_two_translators_put_new_wording_on_the_spanish_report_page(browser, liv
     assert reader.get_by_label(NEW_WORDING["What happened?"]).is_visible()
     assert reader.locator("#send-report").get_attribute("value") == NEW_WORDING["Send report"]
     for page in (author, reviewer, reader):
+        page.context.close()
+
+
+SOMALI = {
+    "Report a concern": "Soo sheeg walaac",
+    "What happened?": "Maxaa dhacay?",
+    "Send report": "Dir warbixinta",
+}
+
+
+def test_a_lead_starts_somali_and_a_phone_shows_the_report_form_in_it(browser, live_server):
+    with live_server.app.app_context():
+        lead_secret = staff_member("amina@example.org", Role.LEAD, languages="")
+        author_secret = staff_member("hodan@example.org", languages="so")
+        reviewer_secret = staff_member("farah@example.org", languages="so")
+        db.session.remove()
+
+    lead = signed_in_page(browser, live_server, "amina@example.org", lead_secret)
+    lead.get_by_label("Language code").fill("so")
+    lead.get_by_role("button", name="Start translating this language").click()
+    assert lead.get_by_role("heading", level=1).inner_text().startswith("Soomaali")
+
+    author = signed_in_page(browser, live_server, "hodan@example.org", author_secret)
+    author.get_by_role("link", name="Soomaali").click()
+    for english, somali in SOMALI.items():
+        suggest(author, english, somali, language_name="Soomaali")
+
+    reviewer = signed_in_page(browser, live_server, "farah@example.org", reviewer_secret)
+    reviewer.goto("/staff/translations/so?show=waiting")
+    for english, somali in SOMALI.items():
+        row = reviewer.locator(f'tr[data-key="{message_key(english)}"]')
+        assert row.get_by_text(somali).is_visible()
+        row.get_by_role("button", name="Approve").click()
+        assert reviewer.get_by_text("Approved: readers of Soomaali see it now.").is_visible()
+
+    phone = browser.new_context(base_url=live_server.url, service_workers="block", viewport={"width": 360, "height": 740},
+                                is_mobile=True, has_touch=True, locale="so").new_page()
+    phone.goto("/so/report")
+    assert phone.locator("html").get_attribute("lang") == "so"
+    assert phone.get_by_role("heading", level=1).inner_text() == SOMALI["Report a concern"]
+    assert phone.get_by_label(SOMALI["What happened?"]).is_visible()
+    assert phone.locator("#send-report").get_attribute("value") == SOMALI["Send report"]
+    assert phone.get_by_text("This page is only partly translated").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for page in (lead, author, reviewer, phone):
         page.context.close()

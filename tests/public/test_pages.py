@@ -48,7 +48,7 @@ def test_page_links_every_offered_language_version(app, client, path):
 
 def test_an_incomplete_language_is_left_out_of_the_switcher_but_still_served(client, monkeypatch):
     incomplete = Readiness(safety_translated=9, safety_total=10, translated=90, total=100, reviewed=True)
-    monkeypatch.setattr("app.i18n.readiness", lambda folder, lang: incomplete if lang == "es" else None)
+    monkeypatch.setattr("app.i18n.live_readiness", lambda lang: incomplete if lang == "es" else None)
     assert ">Español</a>" not in client.get("/en/").get_data(as_text=True)
     spanish = client.get("/es/signs")
     assert spanish.status_code == 200

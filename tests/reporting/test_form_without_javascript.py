@@ -7,7 +7,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.models.report import Attachment, Channel, Report
-from app.reporting.intake import attachment_store
+from app.services.attachments import attachment_store
 from tests.conftest import hidden_fields
 from tests.factories import photo_with_gps
 
@@ -87,7 +87,7 @@ def test_photo_uploaded_with_the_form_loses_its_metadata(client, db_session):
     assert response.status_code == 200
     attachment = db_session.execute(select(Attachment)).scalar_one()
     assert attachment.stored_name != "IMG_0001.jpg"
-    stored = attachment_store().path(attachment.stored_name).read_bytes()
+    stored = attachment_store(client.application.config).read(attachment.stored_name)
     assert b"Test Camera Model" not in stored
     assert not Image.open(io.BytesIO(stored)).getexif()
 

@@ -1,9 +1,10 @@
-"""Ways to break the server's storage on purpose, shared by the fault tests (here and in
-tests/browser/test_faults.py)."""
+"""Ways to break the server's storage on purpose, shared by the fault tests (here, in
+tests/browser/test_faults.py and tests/attachments/test_s3_faults.py)."""
 from __future__ import annotations
 
 import errno
 import os
+from types import SimpleNamespace
 
 from sqlalchemy.engine import make_url
 
@@ -41,3 +42,32 @@ class DiskFillsUp:
         if self.calls in self.fail_on:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return self._real(fd)
+
+
+class BucketFillsUp:
+    """The S3 store refuses chosen PUTs as MinIO does when its drives are full (507
+    XMinioStorageFull, which boto3 does not retry): that object is not stored, and the photos
+    written before it in the same report must not survive. Use it as a context manager."""
+
+    EVENT = "before-call.s3.PutObject"
+
+    def __init__(self, client, fail_on: set[int]):
+        self.calls = 0
+        self.fail_on = fail_on
+        self.client = client
+
+    def __enter__(self):
+        self.client.meta.events.register(self.EVENT, self)
+        return self
+
+    def __exit__(self, *_):
+        self.client.meta.events.unregister(self.EVENT, self)
+
+    def __call__(self, **_):
+        self.calls += 1
+        if self.calls not in self.fail_on:
+            return None  # the real request goes ahead
+        refused = {"Error": {"Code": "XMinioStorageFull", "Message": "Storage backend has reached its minimum "
+                                                                   "free drive threshold."},
+                   "ResponseMetadata": {"HTTPStatusCode": 507}}
+        return SimpleNamespace(status_code=507, headers={}), refused

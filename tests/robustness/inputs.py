@@ -85,7 +85,7 @@ def check_storage(app, root: Path, before: State, status: int, *, success: bool,
     """The invariants after any input: no 5xx; the attachment folder holds exactly the files the
     database refers to, with our own names (no partial file, no name taken from the upload, nothing
     written anywhere else); a refused input changed nothing; an accepted one added `rows_added`
-    rows (1 for a new report; 0 for a replay or a honeypot catch)."""
+    rows (1 for a new report; 0 for a replay)."""
     assert status < 500, f"server error {status}"
     after = state(app, root)
     folder = Path(app.config["UPLOAD_FOLDER"]).relative_to(root)

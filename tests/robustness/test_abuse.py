@@ -1,6 +1,7 @@
 """Abuse, without learning who anyone is: per-client rate limits on sending reports (the form and
 the API share one budget) whose keys live only in the limiter's memory, and a honeypot field
-that bots fill: they get the answer a real report gets, and nothing is stored."""
+that bots fill: they get the answer a real report gets, and the report is kept, flagged for the
+team as possibly automated (a person's autofill may have filled it)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db, limiter
 from app.models.report import Report
+from app.reporting.forms import HONEYPOT_FIELD_NAME
 from tests.conftest import hidden_fields, make_app
 from tests.factories import api_report
 
@@ -109,30 +111,45 @@ def test_rate_limit_keys_are_kept_in_the_limiters_memory_only(limited_app, tmp_p
 def test_the_honeypot_is_hidden_from_people_and_labelled(client):
     html = client.get("/en/report").get_data(as_text=True)
     [wrapper] = re.findall(r'<div class="visually-hidden" aria-hidden="true">.*?</div>', html, re.S)
-    assert re.search(r'<label for="website">Leave this empty</label>', wrapper)
+    assert re.search(rf'<label for="{HONEYPOT_FIELD_NAME}">Leave this empty</label>', wrapper)
     [field] = re.findall(r"<input[^>]*>", wrapper)
-    assert 'name="website"' in field and 'autocomplete="off"' in field and 'tabindex="-1"' in field
+    assert f'name="{HONEYPOT_FIELD_NAME}"' in field and 'autocomplete="off"' in field and 'tabindex="-1"' in field
     assert "style=" not in wrapper  # hidden by a class: the CSP allows no inline style
     assert not re.search(r'value="[^"]+"', field)
 
 
-def test_a_bot_filling_the_honeypot_through_the_api_gets_a_receipt_and_nothing_is_stored(client, db_session):
+def test_the_honeypot_gives_autofill_and_password_managers_no_reason_to_fill_it(client):
+    html = client.get("/en/report").get_data(as_text=True)
+    [field] = re.findall(rf'<input[^>]*name="{HONEYPOT_FIELD_NAME}"[^>]*>', html)
+    # Words autofill and password managers look for in a field's name.
+    assert not any(word in HONEYPOT_FIELD_NAME for word in ("website", "url", "name", "email", "mail", "phone",
+                                                             "tel", "address", "company", "user", "pass"))
+    assert 'autocomplete="off"' in field
+    for skip_me in ("data-1p-ignore", 'data-lpignore="true"', "data-bwignore", 'data-form-type="other"'):
+        assert skip_me in field
+
+
+def flagged(db_session) -> dict[str, bool]:
+    return dict(db_session.execute(select(Report.public_id, Report.possibly_automated)).all())
+
+
+def test_a_filled_honeypot_through_the_api_gets_the_usual_answer_and_the_report_is_kept_flagged(client, db_session):
     trapped, body = api_post(client, api_report(website="https://cheap-pills.example"))
     real, real_body = api_post(client)
     assert trapped.status_code == real.status_code == 201
     assert trapped.get_json() == {"receipt": body["receipt"], "id": body["id"]}
-    assert set(trapped.get_json()) == set(real.get_json())
-    assert db_session.execute(select(Report.public_id)).scalars().all() == [real_body["id"]]
+    assert flagged(db_session) == {body["id"]: True, real_body["id"]: False}
 
 
-def test_a_bot_filling_the_honeypot_on_the_form_sees_the_receipt_page_and_nothing_is_stored(client, db_session):
-    trapped, data = form_post(client, website="https://cheap-pills.example")
+def test_a_filled_honeypot_on_the_form_gets_the_usual_receipt_page_and_the_report_is_kept_flagged(client,
+                                                                                                  db_session):
+    trapped, data = form_post(client, **{HONEYPOT_FIELD_NAME: "https://cheap-pills.example"})
     real, real_data = form_post(client)
     assert trapped.status_code == real.status_code == 200
     trapped_html, real_html = trapped.get_data(as_text=True), real.get_data(as_text=True)
     assert data["receipt"] in trapped_html
     assert trapped_html.replace(data["receipt"], "R") == real_html.replace(real_data["receipt"], "R")  # the same page
-    assert db_session.execute(select(func.count()).select_from(Report)).scalar_one() == 1
+    assert flagged(db_session) == {data["report_id"]: True, real_data["report_id"]: False}
 
 
 def test_a_bot_sending_an_invalid_report_with_the_honeypot_gets_the_same_errors_as_anyone(client, db_session):
@@ -143,10 +160,10 @@ def test_a_bot_sending_an_invalid_report_with_the_honeypot_gets_the_same_errors_
     assert db_session.execute(select(func.count()).select_from(Report)).scalar_one() == 0
 
 
-def test_white_space_in_the_honeypot_is_not_a_bot(client, db_session):
-    response, _ = api_post(client, api_report(website="  "))
+def test_white_space_in_the_honeypot_is_not_flagged(client, db_session):
+    response, body = api_post(client, api_report(website="  "))
     assert response.status_code == 201
-    assert db_session.execute(select(func.count()).select_from(Report)).scalar_one() == 1
+    assert flagged(db_session) == {body["id"]: False}
 
 
 def test_behind_a_trusted_proxy_each_reporter_has_their_own_rate_limit(tmp_path, migrated_database):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.report import Attachment, Report
-from app.reporting.intake import attachment_store
+from app.services.attachments import attachment_store
 from tests.factories import api_report, as_attachment, photo_with_gps
 
 
@@ -53,13 +53,13 @@ def test_a_restore_brings_back_the_reports_and_photos_as_they_were_at_the_backup
     send(client, "Written after the backup", photo=True)
     assert len(stored(app)) == 3
     db.session.remove()
-    attachment_store().path(at_backup[0][1][0]).unlink()  # and a photo lost with the disk
+    attachment_store(app.config).delete(at_backup[0][1][0])  # and a photo lost with the disk
 
     run(app, "restore", database_file, "--yes")
 
     assert stored(app) == at_backup
     [photo_name] = at_backup[0][1]
-    assert attachment_store().path(photo_name).read_bytes()[:2] == b"\xff\xd8"  # the photo is back, whole
+    assert attachment_store(app.config).read(photo_name)[:2] == b"\xff\xd8"  # the photo is back, whole
     with app.app_context():
         assert db.session.execute(select(Attachment)).scalars().all()[0].stored_name == photo_name
         db.session.remove()

@@ -45,9 +45,9 @@ def _die_here(point):
 
 def post_worker_init(worker):
     from sqlalchemy.orm import Session
-    from app.services.attachments import AttachmentStore
+    from app.services.attachments import FolderStore
 
-    save, commit = AttachmentStore.save, Session.commit
+    save, commit = FolderStore.save, Session.commit
 
     def save_then_maybe_die(self, name, data):
         save(self, name, data)
@@ -57,7 +57,7 @@ def post_worker_init(worker):
         commit(self)
         _die_here("after the commit")
 
-    AttachmentStore.save, Session.commit = save_then_maybe_die, commit_then_maybe_die
+    FolderStore.save, Session.commit = save_then_maybe_die, commit_then_maybe_die
 """
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.report import Attachment, Report
-from app.reporting.intake import attachment_store
+from app.services.attachments import attachment_store
 from tests.conftest import hidden_fields, on_both_databases
 from tests.factories import api_report, as_attachment, photo_with_gps
 from tests.robustness.faults import DiskFillsUp, allow_connections, refuse_connections
@@ -37,7 +37,7 @@ def counts(app) -> tuple[int, int, list[str]]:
         reports = db.session.execute(select(func.count()).select_from(Report)).scalar_one()
         attachments = db.session.execute(select(func.count()).select_from(Attachment)).scalar_one()
         db.session.remove()
-    folder = attachment_store().folder
+    folder = attachment_store(app.config).folder
     files = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
     return reports, attachments, files
 

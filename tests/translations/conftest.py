@@ -77,6 +77,14 @@ def review(client, suggestion_id: int, decision: str = "approve"):
     return client.post(f"/staff/translations/suggestions/{suggestion_id}/{decision}", data={"csrf_token": token})
 
 
+def approve_through_the_pages(staff_with_languages, msgid: str, *forms: str, lang: str = "es") -> None:
+    """One translator suggests, a second approves, both through the pages."""
+    author, _ = staff_with_languages(languages=lang)
+    reviewer, _ = staff_with_languages(languages=lang)
+    suggest(author, lang, msgid, *forms)
+    assert review(reviewer, suggestions()[-1].id).status_code == 302
+
+
 def suggestions() -> list[TranslationSuggestion]:
     return list(db.session.execute(select(TranslationSuggestion).order_by(TranslationSuggestion.id)).scalars())
 

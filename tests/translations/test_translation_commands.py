@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from app.config import TRANSLATIONS_DIR
 from tests.test_translation_policy import SAFETY, write_catalog
-from tests.translations.conftest import change_catalog, review, suggest, suggestions
+from tests.translations.conftest import approve_through_the_pages, change_catalog, suggestions
 
 HOME_TITLE = "Worried about someone?"
 NEW_HOME_TITLE = "¿Te inquieta alguien que conoces?"
@@ -23,13 +23,6 @@ def po_path(folder: Path, lang: str = "es") -> Path:
 def real_catalogs_fingerprint() -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po"))
                                    )).hexdigest()
-
-
-def approve_through_the_pages(staff_with_languages, msgid: str, *forms: str) -> None:
-    author, _ = staff_with_languages(languages="es")
-    reviewer, _ = staff_with_languages(languages="es")
-    suggest(author, "es", msgid, *forms)
-    assert review(reviewer, suggestions()[-1].id).status_code == 302
 
 
 def export(app, folder: Path, lang: str = "es"):
@@ -100,3 +93,26 @@ def test_check_fails_on_a_wrong_number_of_plural_forms(app, catalogs):
     result = check(app, catalogs)
     assert result.exit_code == 1
     assert "This language needs 2 plural forms" in result.output
+
+
+def progress_row(output: str, lang: str) -> dict:
+    [line] = [line for line in output.splitlines() if line.split()[0] == lang]
+    cells = line.split()  # lang, translated, (share), safety-critical, listed, reviewed..., waiting
+    return {"translated": cells[1], "safety": cells[3], "listed": cells[4]}
+
+
+def test_progress_counts_an_approved_translation_and_says_when_a_language_leaves_the_menu(
+        app, catalogs, staff_with_languages):
+    def progress():
+        result = app.test_cli_runner().invoke(args=["translate", "progress", "--translations-dir", str(catalogs)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    complete = progress_row(progress(), "es")
+    done, total = complete["translated"].split("/")
+    assert complete["listed"] == "yes" and done == total
+    change_catalog(catalogs, "es", "Send report", translation="")
+    missing = progress_row(progress(), "es")
+    assert missing["listed"] == "no" and missing["translated"] == f"{int(done) - 1}/{total}"
+    approve_through_the_pages(staff_with_languages, "Send report", "Enviar el aviso")
+    assert progress_row(progress(), "es") == complete

@@ -108,11 +108,14 @@
   function formFields(form) {
     var data = new FormData(form);
     var fields = { language: lang };
-    // `website` is the hidden honeypot: empty (so not sent) unless a bot filled it.
-    ['kind', 'description', 'danger_now', 'involved', 'location', 'occurred_at', 'contact', 'place', 'website'].forEach(function (name) {
+    ['kind', 'description', 'danger_now', 'involved', 'location', 'occurred_at', 'contact', 'place'].forEach(function (name) {
       var value = data.get(name);
       if (value) fields[name] = String(value);
     });
+    // The hidden honeypot (HONEYPOT_FIELD_NAME in app/reporting/forms.py), which the API calls
+    // `website`: empty, so not sent, unless a bot or an autofill filled it.
+    var honeypot = data.get('follow_up_topic');
+    if (honeypot) fields.website = String(honeypot);
     fields.still_happening = data.get('still_happening') !== null;
     return fields;
   }
