@@ -104,8 +104,8 @@ def form():
                 form.receipt.data = new_receipt()
                 form.form_errors.append(_("Please press Send again."))
             else:
-                return _private(make_response(render_template("reporting/receipt.html",
-                                                              receipt=submission.receipt)))
+                return _private(make_response(render_template("reporting/receipt.html", receipt=submission.receipt,
+                                                              kind=submission.content.kind)))
     _explain_expired_token(form)
     return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name), 422))
 

@@ -357,7 +357,7 @@ TARGETS = """() => {
                           && !el.closest('[aria-hidden=true], .visually-hidden'); };
   const targets = [...document.querySelectorAll(
       '.emergency a, #report-form button, #report-form input:not([type=hidden]), #report-form textarea, '
-      + '#report-form select, #report-form .danger-now-call a')].filter(visible);
+      + '#report-form select, #report-form .danger-now-call a, #report-form .crisis-call a')].filter(visible);
   return targets.map(el => {
     // A radio button or check box is tapped through its label, which wraps it.
     const target = (el.type === 'radio' || el.type === 'checkbox') && el.closest('label') || el;
@@ -373,12 +373,14 @@ def test_buttons_form_controls_and_emergency_links_are_44_px_targets(tab, lang):
     page = tab(("targets", lang), viewport={"width": 320, "height": 640})
     page.goto(f"/{lang}/report")
     page.locator("input[name=danger_now][value=yes]").check()  # shows the "call 911 now" line too
+    page.locator("input[name=kind][value=self_harm]").check()  # and the 988 Lifeline box
     targets = page.evaluate(TARGETS)
     assert len(targets) >= 15
     small = [t for t in targets if t["width"] < MIN_TARGET or t["height"] < MIN_TARGET]
     assert small == [], "targets smaller than 44x44 CSS px:\n" + "\n".join(map(str, small))
     links = [t["href"] for t in targets if t["href"]]
-    assert sorted(links) == ["sms:988", "tel:911", "tel:911", "tel:988"]  # the emergency line and "call 911 now"
+    # The emergency line, "call 911 now", and the 988 box for someone who may hurt themselves.
+    assert sorted(links) == ["sms:988", "sms:988", "tel:911", "tel:911", "tel:911", "tel:988", "tel:988"]
 
 
 # --- Reduced motion ------------------------------------------------------------------------

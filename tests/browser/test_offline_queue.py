@@ -179,6 +179,30 @@ def test_danger_now_yes_shows_call_911_without_javascript(browser, live_server):
     context.close()
 
 
+def test_may_hurt_themselves_shows_the_988_lifeline_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/en/report")
+    lifeline = page.locator("#crisis-call")
+    assert not lifeline.is_visible()
+    page.locator("input[name=kind][value=self_harm]").check()
+    assert lifeline.is_visible()
+    assert lifeline.locator("a[href='tel:988']").is_visible() and lifeline.locator("a[href='sms:988']").is_visible()
+    context.close()
+
+
+def test_the_saved_receipt_offers_988_when_someone_may_hurt_themselves(live_server, browser_page):
+    page = browser_page
+    page.goto("/en/report")
+    page.locator("input[name=kind][value=self_harm]").check()
+    page.get_by_label("What happened?").fill("She wrote goodbye letters to her friends last night.")
+    send(page)
+    receipt = page.locator(".sent-receipt")
+    receipt.wait_for()
+    assert receipt.locator(".crisis-call a[href='tel:988']").is_visible()
+    assert live_server.wait_for_reports(1) == 1
+
+
 def test_a_refused_report_can_be_corrected_and_sent_with_the_same_receipt(live_server, browser_page):
     page = browser_page
     page.goto("/en/report")

@@ -51,6 +51,22 @@ def suggest(page, english: str, translation: str, language_name: str = "Español
     page.get_by_role("link", name=f"All strings in {language_name}").click()
 
 
+def approve_every_one(reviewer, lang: str, language_name: str, wording: dict[str, str]) -> None:
+    """Approve, on the list of suggestions waiting for review, each of these translations."""
+    reviewer.goto(f"/staff/translations/{lang}?show=waiting")
+    for english, translation in wording.items():
+        row = reviewer.locator(f'tr[data-key="{message_key(english)}"]')
+        assert row.get_by_text(translation).is_visible()
+        row.get_by_role("button", name="Approve").click()
+        assert reviewer.get_by_text(f"Approved: readers of {language_name} see it now.").is_visible()
+
+
+def assert_report_form_reads(page, wording: dict[str, str]) -> None:
+    assert page.get_by_role("heading", level=1).inner_text() == wording["Report a concern"]
+    assert page.get_by_label(wording["What happened?"]).is_visible()
+    assert page.locator("#send-report").get_attribute("value") == wording["Send report"]
+
+
 def test_two_translators_put_new_wording_on_the_spanish_report_page(browser, live_server):
     with live_server.app.app_context():
         first_secret = staff_member("ana@example.org")
@@ -67,17 +83,10 @@ def test_two_translators_put_new_wording_on_the_spanish_report_page(browser, liv
     assert reader.get_by_role("heading", level=1).inner_text() == "Reportar una preocupación"  # not live yet
 
     reviewer = signed_in_page(browser, live_server, "luis@example.org", second_secret)
-    reviewer.goto("/staff/translations/es?show=waiting")
-    for english, spanish in NEW_WORDING.items():
-        row = reviewer.locator(f'tr[data-key="{message_key(english)}"]')
-        assert row.get_by_text(spanish).is_visible()
-        row.get_by_role("button", name="Approve").click()
-        assert reviewer.get_by_text("Approved: readers of Español see it now.").is_visible()
+    approve_every_one(reviewer, "es", "Español", NEW_WORDING)
 
     reader.goto("/es/report")
-    assert reader.get_by_role("heading", level=1).inner_text() == NEW_WORDING["Report a concern"]
-    assert reader.get_by_label(NEW_WORDING["What happened?"]).is_visible()
-    assert reader.locator("#send-report").get_attribute("value") == NEW_WORDING["Send report"]
+    assert_report_form_reads(reader, NEW_WORDING)
     for page in (author, reviewer, reader):
         page.context.close()
 
@@ -107,20 +116,13 @@ def test_a_lead_starts_somali_and_a_phone_shows_the_report_form_in_it(browser, l
         suggest(author, english, somali, language_name="Soomaali")
 
     reviewer = signed_in_page(browser, live_server, "farah@example.org", reviewer_secret)
-    reviewer.goto("/staff/translations/so?show=waiting")
-    for english, somali in SOMALI.items():
-        row = reviewer.locator(f'tr[data-key="{message_key(english)}"]')
-        assert row.get_by_text(somali).is_visible()
-        row.get_by_role("button", name="Approve").click()
-        assert reviewer.get_by_text("Approved: readers of Soomaali see it now.").is_visible()
+    approve_every_one(reviewer, "so", "Soomaali", SOMALI)
 
     phone = browser.new_context(base_url=live_server.url, service_workers="block", viewport={"width": 360, "height": 740},
                                 is_mobile=True, has_touch=True, locale="so").new_page()
     phone.goto("/so/report")
     assert phone.locator("html").get_attribute("lang") == "so"
-    assert phone.get_by_role("heading", level=1).inner_text() == SOMALI["Report a concern"]
-    assert phone.get_by_label(SOMALI["What happened?"]).is_visible()
-    assert phone.locator("#send-report").get_attribute("value") == SOMALI["Send report"]
+    assert_report_form_reads(phone, SOMALI)
     assert phone.get_by_text("This page is only partly translated").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     for page in (lead, author, reviewer, phone):

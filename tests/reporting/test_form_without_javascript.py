@@ -1,6 +1,8 @@
 """The report form as a browser without JavaScript uses it: a plain POST with a CSRF token."""
 from __future__ import annotations
 
+import pytest
+
 import io
 
 from PIL import Image
@@ -78,6 +80,23 @@ def test_danger_now_yes_shows_call_911_before_send(client):
     assert 'href="tel:911"' in html[call:call + 400]
     assert "data-hidden-unless-yes" not in html[call:call + 200]
     assert call < html.index('type="submit"')
+
+
+def test_may_hurt_themselves_shows_the_988_lifeline_before_send(client):
+    response = client.post("/en/report", data=filled(open_form(client), kind="self_harm", description=""))
+    html = response.get_data(as_text=True)
+    box = html.index('class="crisis-call"')
+    assert 'href="tel:988"' in html[box:box + 500] and 'href="sms:988"' in html[box:box + 500]
+    assert "data-hidden-unless-self-harm" not in html[box:box + 80]
+    assert box < html.index('type="submit"')
+
+
+@pytest.mark.parametrize("kind, offers_988", [("self_harm", True), ("threat", False)])
+def test_the_receipt_offers_the_988_lifeline_for_someone_who_may_hurt_themselves(client, kind, offers_988):
+    response = client.post("/en/report", data=filled(open_form(client), kind=kind))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="receipt-code"' in html
+    assert ('class="crisis-call"' in html) == offers_988
 
 
 def test_photo_uploaded_with_the_form_loses_its_metadata(client, db_session):

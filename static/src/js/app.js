@@ -140,6 +140,7 @@
     section.querySelector('[data-slot=receipt]').textContent = record.receipt;
     var state = section.querySelector('[data-slot=state]');
     state.textContent = text('saved-sending');
+    if ((record.fields || {}).kind === 'self_harm') section.querySelector('[data-slot=crisis]').hidden = false;
     section.querySelector('[data-copy-receipt]').addEventListener('click', function () {
       copy(record.receipt, function () { section.querySelector('[data-slot=copied]').hidden = false; });
     });
