@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from app.models.report import Channel
@@ -167,27 +168,20 @@ def test_form_works_end_to_end_without_javascript(browser, live_server):
     context.close()
 
 
-def test_danger_now_yes_shows_call_911_without_javascript(browser, live_server):
+@pytest.mark.parametrize("choice, box, links", [
+    ("input[name=danger_now][value=yes]", "#danger-now-call", ["tel:911"]),  # "call 911 now"
+    ("input[name=kind][value=self_harm]", "#crisis-call", ["tel:988", "sms:988", "tel:911"]),  # the 988 Lifeline
+], ids=["danger-now-911", "may-hurt-themselves-988"])
+def test_a_choice_shows_who_to_call_without_javascript(browser, live_server, choice, box, links):
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
     page.goto("/en/report")
-    call = page.locator("#danger-now-call")
-    assert not call.is_visible()
-    page.locator("input[name=danger_now][value=yes]").check()
-    assert call.is_visible()
-    assert call.locator("a[href='tel:911']").is_visible()
-    context.close()
-
-
-def test_may_hurt_themselves_shows_the_988_lifeline_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/en/report")
-    lifeline = page.locator("#crisis-call")
-    assert not lifeline.is_visible()
-    page.locator("input[name=kind][value=self_harm]").check()
-    assert lifeline.is_visible()
-    assert lifeline.locator("a[href='tel:988']").is_visible() and lifeline.locator("a[href='sms:988']").is_visible()
+    shown = page.locator(box)
+    assert not shown.is_visible()
+    page.locator(choice).check()
+    assert shown.is_visible()
+    for link in links:
+        assert shown.locator(f"a[href='{link}']").is_visible()
     context.close()
 
 
