@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from babel import Locale
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from app.backoffice import bp, labels
 from app.i18n import text_direction
@@ -39,4 +39,5 @@ def moment_age(moment: datetime) -> timedelta:
 def backoffice_helpers():
     return {"labels": labels, "Role": Role, "place_label": place_label, "language_label": language_label,
             "text_direction": text_direction, "urgency_of": triage.urgency, "channel_of": triage.channel_of,
-            "moment_age": moment_age, "format_timedelta": format_timedelta, "format_datetime": format_datetime}
+            "moment_age": moment_age, "format_timedelta": format_timedelta, "format_datetime": format_datetime,
+            "format_date": format_date}

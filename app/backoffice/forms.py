@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice,
+                     SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.backoffice import labels
@@ -177,6 +177,42 @@ class ReopenCaseForm(FlaskForm):
         DataRequired(_l("Say why the case is reopened.")), Length(max=NOTE_MAX)])
     reassess_on = _reassessment_date_field()
     submit = SubmitField(_l("Reopen case"))
+
+
+# Places ------------------------------------------------------------------------------------
+
+STAFF_REASON_MAX = 300  # the column's size (PlaceStaffChange.reason)
+
+
+class PlaceFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form: it changes nothing
+
+    status = SelectField(_l("Show"), default="all",
+                         choices=[SelectChoice("all", _l("All")), *labels.choices(labels.PLACE_STATUSES)])
+    q = StringField(_l("Search the name, area or code"), validators=[Optional(), Length(max=120)])
+    page = IntegerField(widget=HiddenField.widget, default=1, validators=[Optional()])
+
+
+def _staff_reason_field(label) -> StringField:
+    return StringField(label, validators=[
+        DataRequired(_l("Say why, in a few words.")),
+        Length(max=STAFF_REASON_MAX, message=_l("Please keep this under %(max)d characters."))])
+
+
+class RenamePlaceForm(FlaskForm):
+    new_name = StringField(_l("New name"), validators=[
+        DataRequired(_l("Give the name reporters should see.")),
+        Length(max=120, message=_l("Please keep this under %(max)d characters."))])
+    # Translators: asks a lead why they changed the name a business gave its place.
+    rename_reason = _staff_reason_field(_l("Why rename the place?"))
+    submit = SubmitField(_l("Rename the place"))
+
+
+class RetirePlaceByStaffForm(FlaskForm):
+    # Translators: asks a lead why they stopped a place's poster code from naming the place.
+    retire_reason = _staff_reason_field(_l("Why retire the code?"))
+    submit = SubmitField(_l("Retire the code"))
 
 
 # Administration ----------------------------------------------------------------------------

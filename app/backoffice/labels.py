@@ -5,8 +5,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from app.models.case import CaseOutcome, CasePriority, CaseStatus, ReferralKind
+from app.models.place import PlaceKind
 from app.models.report import Channel, ConcernKind, DangerNow, PublicStatus, TriageDecision
 from app.models.staff import Role
+from app.services.place_admin import PlaceStatus
 from app.services.triage import QR_PLACE
 
 KINDS = {
@@ -56,6 +58,22 @@ REFERRALS = {
 ROLES = {Role.VIEWER: _l("Viewer: reads"), Role.MEMBER: _l("Member: works on reports and cases"),
          Role.LEAD: _l("Lead: also transfers, merges and exports"), Role.ADMIN: _l("Admin: everything, all teams"),
          Role.TRANSLATOR: _l("Translator: translations only")}
+PLACE_KINDS = {
+    PlaceKind.BUSINESS: _l("Business or workplace"),
+    PlaceKind.SCHOOL: _l("School"),
+    PlaceKind.CAMPUS: _l("College or university"),
+    PlaceKind.PLACE_OF_WORSHIP: _l("Place of worship"),
+    PlaceKind.COMMUNITY_CENTRE: _l("Community centre, library or club"),
+    # Translators: a kind of place that puts up posters: a station, a stop or other public transport.
+    PlaceKind.TRANSIT: _l("Transit"),
+    PlaceKind.OTHER: _l("Other"),
+}
+PLACE_STATUSES = {
+    # Translators: a place whose poster code still names it on the report form.
+    PlaceStatus.IN_USE: _l("In use"),
+    # Translators: a place whose poster code no longer names it (its owner or a lead retired it).
+    PlaceStatus.RETIRED: _l("Retired"),
+}
 ASSESSMENT_HELP = {
     "communicated_intent": _l("Has the person said or written that they intend to hurt someone, "
                               "or hinted at it to others (leakage)?"),

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Import them all here so Alembic sees them."""
 from app.models.report import Attachment, Report, ReportMessage
-from app.models.place import Place, PlaceKind, PlaceScanDay
+from app.models.place import Place, PlaceKind, PlaceScanDay, PlaceStaffChange
 from app.models.staff import Alert, RecoveryCode, RoutingRule, StaffUser, Team
 from app.models.case import Case, CaseAssessment, CaseNote, CaseReopening, CaseTask, Referral
 from app.models.audit import AuditEntry
@@ -12,4 +12,4 @@ __all__ = ["Attachment", "Report", "ReportMessage",
            "Case", "CaseAssessment", "CaseNote", "CaseReopening", "CaseTask", "Referral",
            "AuditEntry",
            "SuggestionStatus", "TranslationCatalogVersion", "TranslationLanguage", "TranslationSuggestion",
-           "Place", "PlaceKind", "PlaceScanDay"]
+           "Place", "PlaceKind", "PlaceScanDay", "PlaceStaffChange"]

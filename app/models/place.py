@@ -1,7 +1,8 @@
 """Places that put up a Noticed poster, and how often their posters are scanned.
 
 A place is registered without an account: whoever holds its manage link runs it. Nothing here
-describes a reporter or a visitor: scans are a count per place per day, nothing more.
+describes a reporter or a visitor: scans are a count per place per day, nothing more. The
+prevention team can step in when a name misleads (see PlaceStaffChange).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.report import _enum
@@ -57,3 +58,29 @@ class PlaceScanDay(db.Model):
     place_id: Mapped[int] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     scans: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlaceStaffChangeKind(enum.StrEnum):
+    RENAMED = "renamed"
+    RETIRED = "retired"
+
+
+class PlaceStaffChange(db.Model):
+    """A lead renamed a place or retired its code, and why. Nobody checks a name when a place is
+    registered, so a prankster's name ("Don't report, call ...") shows on the report form until
+    the team steps in. The reason and the names live here, with the place, not in the audit log:
+    the log holds no free text, and an abusive name there could never be erased."""
+
+    __tablename__ = "place_staff_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PlaceStaffChangeKind] = mapped_column(_enum(PlaceStaffChangeKind))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(300))
+    name_before: Mapped[str] = mapped_column(String(120))
+    # Only for a renaming; a retired code keeps its name, unseen by reporters.
+    name_after: Mapped[str | None] = mapped_column(String(120))
+
+    changed_by = relationship("StaffUser")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,13 +15,13 @@ from app.models.report import (Channel, ConcernKind, DangerNow, MessageAuthor, P
 from app.models.place import Place
 from app.models.staff import Alert, Role, RoutingRule, StaffUser, Team
 from app.services import audit
+from app.services.listing import Page, contains_text, page_of
 from app.services.staff import default_team
 from app.services.clock import now_utc
 
 log = logging.getLogger(__name__)
 
 URGENT_KINDS = (ConcernKind.WEAPONS, ConcernKind.SELF_HARM)
-PAGE_SIZE = 25
 
 
 
@@ -141,14 +140,6 @@ class QueueFilter:
     page: int = 1
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Report]
-    total: int
-    page: int
-    pages: int
-
-
 def _filtered(query, wanted: QueueFilter):
     if wanted.state == "new":
         query = query.where(Report.triage_decision.is_(None))
@@ -174,9 +165,7 @@ def _filtered(query, wanted: QueueFilter):
 def _matches_text(text: str):
     if text.lstrip("#").isdigit():
         return Report.id == int(text.lstrip("#"))
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(*(column.ilike(pattern, escape="\\") for column in (Report.description, Report.involved,
-                                                                   Report.location)))
+    return contains_text(text, Report.description, Report.involved, Report.location)
 
 
 def intake_queue(session: Session, staff: StaffUser, wanted: QueueFilter) -> Page:
@@ -185,12 +174,8 @@ def intake_queue(session: Session, staff: StaffUser, wanted: QueueFilter) -> Pag
     team_clause = _team_clause(Report.team_id, staff)
     if team_clause is not None:
         query = query.where(team_clause)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(1, wanted.page), pages)
     ordered = query.order_by(_urgency_column().desc(), Report.received_at.desc(), Report.id.desc())
-    items = list(session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
-    return Page(items, total, page, pages)
+    return page_of(session, ordered, wanted.page)
 
 
 def languages_in_use(session: Session) -> list[str]:

@@ -7,6 +7,8 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.models.audit import AuditEntry, AuditLogIsAppendOnly
@@ -65,6 +67,18 @@ def test_audit_entries_cannot_be_changed_or_deleted(app):
     db.session.delete(entry)
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.commit()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET action = 'nothing happened'", "DELETE FROM audit_entry"])
+def test_the_database_itself_refuses_to_rewrite_the_audit_log(app, statement):
+    # A script or console session bypasses the models: the triggers of migration 0009 still refuse.
+    db.session.add(AuditEntry(at=db.func.now(), actor="x", action="report.viewed", subject_type="report",
+                              subject_id=1))
+    db.session.commit()
+    with pytest.raises(DBAPIError, match="never changed or deleted"):
+        db.session.execute(text(statement))
+    db.session.rollback()
+    assert [entry.action for entry in db.session.execute(select(AuditEntry)).scalars()] == ["report.viewed"]
 
 
 def test_admin_reads_the_audit_log_and_exports_it(staff_client):

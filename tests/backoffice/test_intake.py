@@ -14,7 +14,7 @@ from app.models.report import Channel, TriageDecision
 from app.models.staff import Role
 from app.services import triage
 from app.services.audit import AuditFilter, entries
-from app.services.triage import PAGE_SIZE
+from app.services.listing import PAGE_SIZE
 from tests.backoffice.conftest import make_report, make_team, post
 from tests.factories import api_report
 
