@@ -10,7 +10,7 @@ import pytest
 
 from app import create_app
 from app.config import shipped_languages
-from app.i18n import language_state
+from app.i18n import language_state, text_direction
 from app.public.views import CONTENT_PAGES
 from app.translation_policy import Readiness
 from app.static_files import precompress
@@ -187,3 +187,9 @@ def test_static_files_are_served_precompressed_when_the_browser_accepts_it(clien
     assert brotli_response.mimetype == "text/css"
     assert len(brotli_response.data) < len(plain.data)
     assert brotli.decompress(brotli_response.data) == plain.data
+
+
+@pytest.mark.parametrize("lang, direction", [("ar", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("ps", "rtl"),
+                                             ("es", "ltr"), ("so", "ltr"), ("zh_Hans", "ltr"), ("zh-Hans", "ltr")])
+def test_text_direction_comes_from_cldr_so_a_started_language_is_laid_out_right(lang, direction):
+    assert text_direction(lang) == direction
