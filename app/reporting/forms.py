@@ -84,7 +84,19 @@ def valid_when(form, field):
         raise ValidationError(_l("Give the date and time like 2026-05-31 14:30, or leave it blank."))
 
 
+class LengthAsSent(Length):
+    """A text's length counted as it was sent, before typeable_text drops its NULs: the count the
+    API's schema (maxLength in app/api/openapi.json) makes, so both refuse the same texts."""
+
+    def __call__(self, form, field):
+        sent = field.raw_data[0] if field.raw_data and isinstance(field.raw_data[0], str) else field.data or ""
+        if len(sent) > self.max:
+            raise ValidationError(self.message % {"min": self.min, "max": self.max, "length": len(sent)})
+
+
 def valid_place(form, field):
+    # Empty, or a code: not Optional(), which would take "  " for empty where the API's schema
+    # (app/api/openapi.json) refuses it.
     if field.data and not PLACE_CODE.fullmatch(field.data):
         raise ValidationError(_l("This place code is not valid. Leave it blank and describe the place instead."))
 
@@ -92,13 +104,13 @@ def valid_place(form, field):
 class ReportForm(FlaskForm):
     report_id = HiddenField(validators=[DataRequired(), valid_uuid])
     receipt = HiddenField(validators=[DataRequired(), valid_receipt])
-    place = HiddenField(validators=[Optional(), valid_place])
+    place = HiddenField(validators=[valid_place])
     kind = RadioField(_l("What are you worried about?"), choices=kind_choices(),
                       validators=[InputRequired(_l("Choose what you are worried about."))])
     description = TextAreaField(
         _l("What happened?"), filters=[typeable_text],
         validators=[DataRequired(_l("Tell us what happened.")),
-                    Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
+                    LengthAsSent(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
         render_kw={"maxlength": DESCRIPTION_MAX, "rows": 8},
     )
     # Only a truly empty answer is "not answered" (it becomes "unsure"): Optional() would also wave
@@ -106,15 +118,15 @@ class ReportForm(FlaskForm):
     danger_now = RadioField(_l("Is anyone in danger right now?"), choices=danger_choices(),
                             default=DangerNow.UNSURE.value, validators=[Optional(strip_whitespace=False)])
     involved = TextAreaField(_l("Who is involved? (optional)"), filters=[typeable_text],
-                             validators=[Length(max=2000, message=_l("Please keep this under %(max)d characters."))],
+                             validators=[LengthAsSent(max=2000, message=_l("Please keep this under %(max)d characters."))],
                              render_kw={"rows": 3})
     location = StringField(_l("Where? (optional)"), filters=[typeable_text],
-                           validators=[Length(max=500, message=_l("Please keep this under %(max)d characters."))])
+                           validators=[LengthAsSent(max=500, message=_l("Please keep this under %(max)d characters."))])
     occurred_at = StringField(_l("When? (optional)"), validators=[valid_when],
                               render_kw={"type": "datetime-local"})
     still_happening = BooleanField(_l("It is still happening"))
     contact = StringField(_l("Your name, phone or email (optional)"), filters=[typeable_text],
-                          validators=[Length(max=300, message=_l("Please keep this under %(max)d characters."))],
+                          validators=[LengthAsSent(max=300, message=_l("Please keep this under %(max)d characters."))],
                           render_kw={"autocomplete": "off"})
     photos = MultipleFileField(_l("Photos or screenshots (optional, up to 3)"),
                                render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
@@ -151,6 +163,6 @@ class ReplyForm(FlaskForm):
     receipt = HiddenField(validators=[DataRequired()])
     body = TextAreaField(_l("Your answer"),
                          validators=[DataRequired(_l("Write a message first.")),
-                                     Length(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
+                                     LengthAsSent(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
                          render_kw={"rows": 4})
     submit = SubmitField(_l("Send answer"))

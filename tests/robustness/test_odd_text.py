@@ -54,3 +54,13 @@ def test_a_place_code_with_a_trailing_newline_is_refused(client, db_session):
     response = post(client, json.dumps(api_report(place="ABCD\n")))
     assert response.status_code == 422
     assert list(response.get_json()["errors"]) == ["place"]
+
+
+def test_the_api_refuses_what_its_schema_refuses_even_when_cleaning_would_save_it(client, db_session):
+    # Found by Schemathesis: white space as a place code, and NULs that took a text over its
+    # maximum before they were dropped, were stored although the OpenAPI document refuses them.
+    spaces_for_a_place = post(client, json.dumps(api_report(place=" ")))
+    too_long_with_nuls = post(client, json.dumps(api_report(involved="a" + "\x00" * 2000)))
+    assert (spaces_for_a_place.status_code, list(spaces_for_a_place.get_json()["errors"])) == (422, ["place"])
+    assert (too_long_with_nuls.status_code, list(too_long_with_nuls.get_json()["errors"])) == (422, ["involved"])
+    assert db_session.execute(select(Report)).scalars().all() == []
