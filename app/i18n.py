@@ -77,9 +77,7 @@ def live_readiness(lang: str) -> Readiness | None:
     worked_out = state.derived.get(("readiness", lang))
     if worked_out is not None and worked_out[0] is catalog:  # a changed file is a new catalog object
         return worked_out[1]
-    approved = state.by_language.get(lang, {})
-    in_force = {key for key, row in approved.items() if key in catalog.messages and translations.is_in_force(
-        row.catalog_forms, translations.served_forms(catalog.messages[key], catalog.num_plurals))}
+    in_force = translations.still_in_force(catalog, state.by_language.get(lang, {}))
     ready = translations.readiness_of(catalog, in_force, lang in state.reviewed)
     state.derived[("readiness", lang)] = (catalog, ready)
     return ready

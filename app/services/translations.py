@@ -352,11 +352,15 @@ def approved_suggestions(session: Session, lang: str) -> dict[str, TranslationSu
     return {suggestion.message_key: suggestion for suggestion in rows}
 
 
-def approved_in_force(session: Session, catalog: LanguageCatalog) -> dict[str, TranslationSuggestion]:
-    """The approved suggestions readers see: not yet overtaken by the catalog (is_in_force)."""
-    return {key: suggestion for key, suggestion in approved_suggestions(session, catalog.language).items()
-            if key in catalog.messages
+def still_in_force(catalog: LanguageCatalog, approved: dict) -> dict:
+    """Of the approved translations by message key (suggestions, or rows with catalog_forms),
+    those readers see: for a message of this catalog, not yet overtaken by it (is_in_force)."""
+    return {key: suggestion for key, suggestion in approved.items() if key in catalog.messages
             and is_in_force(suggestion.catalog_forms, served_forms(catalog.messages[key], catalog.num_plurals))}
+
+
+def approved_in_force(session: Session, catalog: LanguageCatalog) -> dict[str, TranslationSuggestion]:
+    return still_in_force(catalog, approved_suggestions(session, catalog.language))
 
 
 def waiting_suggestions(session: Session, lang: str) -> dict[str, list[TranslationSuggestion]]:
