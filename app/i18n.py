@@ -1,9 +1,11 @@
 """Languages in the URL: every public page lives under /<lang>/..., the locale comes from there."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import refresh
 
@@ -27,7 +29,53 @@ def listed_languages() -> list[str]:
 
 def best_language() -> str:
     """The best listed language for this browser's Accept-Language, English otherwise."""
-    return request.accept_languages.best_match(listed_languages()) or "en"
+    return match_language(request.accept_languages.values(), listed_languages()) or "en"
+
+
+@cache
+def language_subtags(tag: str) -> tuple[str, str | None, str | None] | None:
+    """(language, script, region) of a BCP 47 tag or catalog code, by CLDR: aliases resolved
+    (`tl` is Filipino, `iw` Hebrew) and the script filled in from the likely subtags (`zh-CN` and
+    `zh` are Simplified, `zh-TW` Traditional). The region is kept only when the tag names one.
+    None for what CLDR does not know (`*`, `x-klingon`)."""
+    try:
+        locale = Locale.parse(tag.strip().replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    script = locale.script
+    if script is None:
+        likely = get_global("likely_subtags")
+        for key in (f"{locale.language}_{locale.territory}", locale.language):
+            if key in likely:
+                script = Locale.parse(likely[key]).script
+                break
+    region = locale.territory if "_" in tag.replace("-", "_") and locale.territory else None
+    return locale.language, script, region
+
+
+def match_language(wanted: Iterable[str], offered: Iterable[str]) -> str | None:
+    """The offered catalog that best serves a reader who asked for `wanted` (most preferred
+    first), by language and script as CLDR sees them: a phone set to `fil-PH` gets Tagalog
+    (`tl`), `zh-CN` or `zh` gets `zh_Hans`, `es-MX` gets `es`, `pt-BR` gets `pt_BR`. A region
+    only breaks ties. A reader of another script of the same language (Traditional Chinese when
+    only Simplified is offered) is served it only if nothing else they asked for is offered."""
+    offered_subtags = [(code, language_subtags(code)) for code in offered]
+    wanted_subtags = [tags for tags in map(language_subtags, wanted) if tags is not None]
+
+    def same_language(asked, same_script: bool) -> str | None:
+        language, script, region = asked
+        candidates = [(code, tags) for code, tags in offered_subtags
+                      if tags and tags[0] == language and (not same_script or tags[1] == script)]
+        # The same region first, then the language's own catalog (no region), then any other.
+        candidates.sort(key=lambda item: (item[1][2] != region, item[1][2] is not None))
+        return candidates[0][0] if candidates else None
+
+    for same_script in (True, False):
+        for asked in wanted_subtags:
+            code = same_language(asked, same_script)
+            if code is not None:
+                return code
+    return None
 
 
 def current_language() -> str:

@@ -169,15 +169,53 @@ def approved_translations(app: Flask) -> ApprovedTranslations:
 
 
 class ApprovedFirstDomain(Domain):
-    """Flask-Babel's domain, with the approved suggestions in front of the compiled catalogs."""
+    """Flask-Babel's domain, with the approved suggestions in front of the compiled catalogs.
+
+    Catalogs are looked up by our own language code (the folder under translations/ and the URL
+    prefix), not by the name CLDR gives the locale: CLDR files Tagalog under Filipino, so
+    Flask-Babel alone would look for `fil` and serve Tagalog readers English."""
 
     def get_translations(self):
-        base = super().get_translations()
         if not has_app_context():
-            return base
+            return super().get_translations()
         if not has_request_context():  # a command, or mail sent from cron: no before_request checks
             refresh_approved_translations(current_app)
-        return approved_translations(current_app).over(base, str(get_locale()))
+        locale = get_locale()
+        if locale is None:
+            return super().get_translations()
+        code = catalog_code(current_app, locale)
+        cache = self.get_translations_cache(current_app)
+        base = cache.get((code, self.domain[0]))
+        if base is None:
+            base = Translations()
+            for directory in self.translation_directories:
+                loaded = Translations.load(directory, [code], self.domain[0])
+                base.merge(loaded)
+                if hasattr(loaded, "plural"):  # merge() keeps neither the plural rule nor _info
+                    base.plural = loaded.plural
+            cache[(code, self.domain[0])] = base
+        return approved_translations(current_app).over(base, code)
+
+
+def catalog_code(app: Flask, locale) -> str:
+    """Our code for a Babel locale: the served language that parses to it (`tl` for Filipino)."""
+    from app.i18n import available_languages
+
+    codes = app.extensions.setdefault("noticed.catalog_codes", {})
+    key = str(locale)
+    if key not in codes:
+        served = app.config["LANGUAGES"] if not has_request_context() else available_languages()
+        codes[key] = next((code for code in served if _parses_to(code, locale)), key)
+    return codes[key]
+
+
+def _parses_to(code: str, locale) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code) == locale
+    except (ValueError, UnknownLocaleError):
+        return False
 
 
 # One instance for every app: its .mo cache is keyed by locale, the approved ones live per app.

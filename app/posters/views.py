@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from app.errors import DATABASE_UNAVAILABLE, log_unavailable
 from app.extensions import csrf, db, limiter
-from app.i18n import language_links
+from app.i18n import language_links, match_language
 from app.models.place import Place
 from app.posters import bp
 from app.posters.forms import EditPlaceForm, PosterOptionsForm, RegisterPlaceForm, RetirePlaceForm
@@ -225,7 +225,7 @@ def short_link(code: str):
 def _visitor_language(place: Place | None) -> str:
     """The phone's language if we ship it, else the language the place chose for its visitors."""
     languages = current_app.config["LANGUAGES"]
-    wanted = request.accept_languages.best_match(languages)
+    wanted = match_language(request.accept_languages.values(), languages)
     if wanted:
         return wanted
     if place is not None and place.language in languages:

@@ -36,6 +36,15 @@ def test_arabic_phone_gets_the_arabic_form(client, register):
     assert response.headers["Location"] == f"/ar/report?place={place.code}"
 
 
+def test_filipino_and_chinese_phones_get_their_forms_in_their_language(client, register):
+    place = register()
+    filipino = client.get(f"/r/{place.code}", headers={"Accept-Language": "fil-PH,fil;q=0.9"})
+    assert filipino.headers["Location"] == f"/tl/report?place={place.code}"
+    assert "Mag-ulat" in client.get(filipino.headers["Location"]).get_data(as_text=True)
+    chinese = client.get(f"/r/{place.code}", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert chinese.headers["Location"] == f"/zh_Hans/report?place={place.code}"
+
+
 def test_a_phone_language_we_do_not_ship_gets_the_places_language(client, register):
     place = register(language="es")
     french = client.get(f"/r/{place.code}", headers={"Accept-Language": "fr-FR,fr;q=0.9"})

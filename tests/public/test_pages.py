@@ -65,6 +65,17 @@ def test_language_switcher_names_each_language_in_itself(client):
     ("ar-EG,ar;q=0.9", "/ar/"),
     ("fr-FR,de;q=0.8", "/en/"),
     ("", "/en/"),
+    # CLDR's aliases and likely scripts: Filipino is Tagalog's catalog, zh-CN is Simplified.
+    ("fil-PH,fil;q=0.9", "/tl/"),
+    ("zh-CN,zh;q=0.9", "/zh_Hans/"),
+    ("zh", "/zh_Hans/"),
+    ("zh-SG", "/zh_Hans/"),
+    ("es-419", "/es/"),
+    # A preferred language we lack does not hide a later one we have.
+    ("fr-FR,ko;q=0.5", "/ko/"),
+    # Traditional Chinese readers get Simplified only when nothing else they read is offered.
+    ("zh-TW,en;q=0.5", "/en/"),
+    ("zh-TW", "/zh_Hans/"),
 ])
 def test_root_redirects_to_the_best_language(client, header, expected):
     response = client.get("/", headers={"Accept-Language": header} if header else {})
