@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.i18n import listed_languages, native_name
+from app.i18n import html_lang, listed_languages, native_name, text_direction
 from app.models.place import PlaceKind
 from app.posters.poster import PAPER_SIZES
 from app.services.places import PlaceDetails
@@ -27,8 +27,10 @@ def kind_choices():
 
 
 def language_choices():
-    # Languages are named in themselves: a Spanish reader looks for "Español", not "Spanish".
-    return [SelectChoice(code, native_name(code)) for code in listed_languages()]
+    # Languages are named in themselves: a Spanish reader looks for "Español", not "Spanish". Each
+    # name is marked with its language, so a screen reader says it with the right voice.
+    return [SelectChoice(code, native_name(code), render_kw={"lang": html_lang(code), "dir": text_direction(code)})
+            for code in listed_languages()]
 
 
 class PlaceForm(FlaskForm):

@@ -7,9 +7,10 @@ each page ends with its own list of sources (``page_sources``). Both read this d
 Conventions:
 - ids are short kebab-case, usually publisher + topic + year ("fbi-preattack-2018");
   the Sources page anchors each entry as ``#src-<id>``.
-- titles, publishers and years stay in English: they are citations, not translated.
-- a title in [square brackets] describes a source whose exact title we did not
-  confirm (a web page, a program's published figures); the rest are exact titles.
+- exact titles, publishers and years stay in English: they are citations, not translated,
+  and pages mark them lang="en" dir="ltr" so a screen reader reads them as English.
+- a ``description`` (shown in [square brackets]) stands where we did not confirm the exact
+  title (a web page, a program's published figures): we wrote it, so it is translated.
 - ``year`` is the year of publication, or a range for yearly reports; "" for a
   service's web page with no date.
 - ``url`` points only to the publisher's own page, and only where we are confident
@@ -22,12 +23,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
+
 
 class Source(NamedTuple):
-    title: str
+    title: str  # the exact title, in English; or a translated description we wrote
     publisher: str
     year: str
     url: str | None
+
+    @property
+    def described(self) -> bool:
+        """Whether the title is our own description (translated), not the source's title."""
+        return not isinstance(self.title, str)
 
 
 _NTAC = "U.S. Secret Service, National Threat Assessment Center"
@@ -93,13 +101,13 @@ SOURCES: dict[str, Source] = {
     ),
     # Programs that receive reports, and research on them.
     "safe2tell": Source(
-        title="[Safe2Tell annual reports, 2018–19 to 2024–25]",
+        title=_l("Safe2Tell annual reports, 2018–19 to 2024–25"),
         publisher="Colorado Attorney General's Office",
         year="2019–2025",
         url="https://safe2tell.org/",
     ),
     "sandy-hook-promise": Source(
-        title="[Say Something Anonymous Reporting System: results published by the program]",
+        title=_l("Say Something Anonymous Reporting System: results published by the program"),
         publisher="Sandy Hook Promise",
         year="2023–2024",
         url="https://www.sandyhookpromise.org/",
@@ -111,7 +119,7 @@ SOURCES: dict[str, Source] = {
         url="https://doi.org/10.1542/peds.2023-063861",
     ),
     "ok2say-2024": Source(
-        title="[OK2SAY: tips received in 2024]",
+        title=_l("OK2SAY: tips received in 2024"),
         publisher="Michigan State Police",
         year="2024",
         url=None,
@@ -123,6 +131,12 @@ SOURCES: dict[str, Source] = {
         year="2023",
         url="https://988lifeline.org/",
     ),
+    "lifeline-what-to-expect": Source(
+        title=_l("988 Lifeline: what to expect when you call, text or chat, in English and Spanish"),
+        publisher="988 Suicide & Crisis Lifeline",
+        year="",
+        url="https://988lifeline.org/",
+    ),
     "crisis-text-line": Source(
         title="Crisis Text Line",
         publisher="Crisis Text Line",
@@ -130,14 +144,14 @@ SOURCES: dict[str, Source] = {
         url="https://www.crisistextline.org/",
     ),
     "fbi-tips": Source(
-        title="[Submitting a tip to the FBI: tips.fbi.gov and 1-800-CALL-FBI]",
+        title=_l("Submitting a tip to the FBI: tips.fbi.gov and 1-800-CALL-FBI"),
         publisher="Federal Bureau of Investigation",
         year="",
         url="https://tips.fbi.gov/",
     ),
     # Public awareness campaigns.
     "dhs-campaign": Source(
-        title="[Public awareness campaign: guidance and rules for using the campaign's trademarked slogan]",
+        title=_l("Public awareness campaign: guidance and rules for using the campaign's trademarked slogan"),
         publisher="U.S. Department of Homeland Security",
         year="",
         url=None,

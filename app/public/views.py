@@ -1,5 +1,6 @@
 """Awareness pages: static content rendered in the reader's language."""
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, g, render_template, request
+from markupsafe import Markup
 
 from app.public import bp
 from app.public.sources import SOURCES
@@ -27,6 +28,13 @@ CONTENT_PAGES = {
 def share_sources(state):
     # A global (not a context variable) so that imported citation macros can read it too.
     state.app.jinja_env.globals["SOURCES"] = SOURCES
+    state.app.jinja_env.globals["english_marks"] = english_marks
+
+
+def english_marks() -> Markup:
+    """lang and dir for English words on a page in another language (a cited title, a publisher),
+    so that a screen reader reads them as English and they run left to right in Arabic."""
+    return Markup(' lang="en" dir="ltr"') if g.get("lang") not in (None, "en") else Markup("")
 
 
 PAGE_CACHE_LIMIT = 1024
