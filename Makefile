@@ -3,7 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+VNU := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 export FLASK_APP := wsgi.py
+# Every link Noticed writes is on PUBLIC_BASE_URL, and `make serve` refuses to start without it.
+# Everything else runs on this machine's loopback (or, like `flask db upgrade`, writes no link),
+# so it gets a default; a target's variables also hold for its prerequisites.
+run test test-browser test-slow bench translations assets db: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install install-test run serve test test-browser test-slow bench translations assets db clean
 
@@ -43,8 +48,14 @@ test: install-test translations assets
 test-browser: install-test translations assets
 	$(BIN)/python -m pytest -q -m browser
 
-test-slow: install-test translations assets
+test-slow: install-test translations assets $(VNU)
 	NOTICED_SLOW=1 $(BIN)/python -m pytest -q -m slow
+
+# The W3C Nu HTML checker (run with Java) for tests/test_html_validity.py, pinned in
+# tools/vnu/package-lock.json. Without npm the test skips (and fails in CI, which installs npm).
+$(VNU): tools/vnu/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tools/vnu && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: tests/test_html_validity.py will skip (apt-get install npm)"; fi
 
 bench: install-test translations assets
 	$(BIN)/python -m bench

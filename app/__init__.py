@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import PROJECT_ROOT, TRANSLATIONS_DIR, Settings
 from app.extensions import assets, babel, csrf, db, limiter, migrate
+from app.public_address import configure_public_address
 
 
 class NoticedFlask(Flask):
@@ -47,10 +48,13 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    configure_public_address(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
+        # No x_host: links never come from the request's host (app/public_address.py), and the
+        # Host header the proxy passes on is checked against PUBLIC_BASE_URL's like any other.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1)
 
     # The development server's access log names the client's address: reporters must stay
     # anonymous, so it is silenced (gunicorn's access log format is set in gunicorn.conf.py).

@@ -51,6 +51,19 @@ def _env_rate_limit(name: str, default: str) -> str:
     return raw
 
 
+def _env_public_base_url() -> str:
+    """PUBLIC_BASE_URL: an origin only (scheme, host, port), since links add the app's own paths."""
+    raw = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if not raw:
+        return ""  # allowed only in debug and tests: create_app refuses to serve without it
+    parts = urlsplit(raw)
+    if (parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.password
+            or parts.path or parts.query or parts.fragment):
+        raise ConfigError("PUBLIC_BASE_URL must be the address people reach Noticed at, scheme and host only, "
+                          f"such as https://noticed.example.org, got {raw!r}")
+    return raw
+
+
 def _env_http_url(name: str) -> str:
     raw = os.environ.get(name, "").strip()
     if raw and (urlsplit(raw).scheme not in {"http", "https"} or not urlsplit(raw).hostname):
@@ -165,8 +178,10 @@ class Settings:
     SERVICE_WORKER_REVISION: str = ""
     # The back office (/staff): sessions, alerts and retention.
     STAFF_IDLE_MINUTES: int = 30
-    # Links in alert emails point here: mail sent from cron has no request to take a host from.
-    PUBLIC_BASE_URL: str = "http://localhost:5000"
+    # Every absolute link Noticed writes (e-mails, posters, QR codes, invitations, alerts) is on
+    # this address, never on the request's Host, which the sender chooses; the app answers no other
+    # host (see app/public_address.py). Required outside debug and tests.
+    PUBLIC_BASE_URL: str = ""
     ALERT_ESCALATION_MINUTES: int = 15
     ALERT_WEBHOOK_URL: str = ""
     UNFOUNDED_RETENTION_DAYS: int = 90
@@ -210,7 +225,7 @@ class Settings:
             TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
             REQUIRE_REVIEWED_LANGUAGES=_env_bool("REQUIRE_REVIEWED_LANGUAGES", False),
             STAFF_IDLE_MINUTES=_env_int("STAFF_IDLE_MINUTES", 30),
-            PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/"),
+            PUBLIC_BASE_URL=_env_public_base_url(),
             ALERT_ESCALATION_MINUTES=_env_int("ALERT_ESCALATION_MINUTES", 15),
             ALERT_WEBHOOK_URL=os.environ.get("ALERT_WEBHOOK_URL", ""),
             UNFOUNDED_RETENTION_DAYS=_env_int("UNFOUNDED_RETENTION_DAYS", 90),

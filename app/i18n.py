@@ -1,8 +1,10 @@
 """Languages in the URL: every public page lives under /<lang>/..., the locale comes from there."""
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -131,12 +133,31 @@ def live_readiness(lang: str) -> Readiness | None:
     return ready
 
 
+def catalog_is_served(lang: str) -> bool:
+    """Whether readers of `lang` get its compiled catalog: a language with a catalog file (.po)
+    whose compiled catalog (.mo) cannot be loaded by its own code would be served in English
+    behind a correct `lang` (as Tagalog once was), so it is never listed. A language started in
+    the back office has no file yet: its approved strings are served without one."""
+    from app.services import translations
+
+    return lang == "en" or _compiled_catalog_found(str(translations.translations_dir_of(current_app.config)), lang)
+
+
+@cache
+def _compiled_catalog_found(translations_dir: str, lang: str) -> bool:
+    """Looked up as Flask-Babel's domain looks it up (gettext, by our code), once per process."""
+    if not (Path(translations_dir) / lang / "LC_MESSAGES" / "messages.po").exists():
+        return True
+    return gettext.find("messages", translations_dir, [lang]) is not None
+
+
 def language_state(lang: str) -> dict:
     """Whether a language is offered in the switcher, and the notes its pages must carry."""
     config = current_app.config
     ready = live_readiness(lang)
     return {
-        "listed": is_listed(ready, config["SHIP_MIN_TRANSLATED"], config["REQUIRE_REVIEWED_LANGUAGES"]),
+        "listed": catalog_is_served(lang)
+        and is_listed(ready, config["SHIP_MIN_TRANSLATED"], config["REQUIRE_REVIEWED_LANGUAGES"]),
         "partly_translated": ready is not None and ready.share_translated < 1,
         "awaiting_review": ready is not None and not ready.reviewed,
     }

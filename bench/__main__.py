@@ -10,11 +10,11 @@ import sys
 import time
 import traceback
 
-from bench import ingest, lighthouse_scores, load, weights
+from bench import ingest, lighthouse_scores, load, staff, weights
 from bench.servers import log
 from bench.table import ERROR, MeasurementError, Row, render
 
-PARTS = {"weights": weights, "lighthouse": lighthouse_scores, "load": load, "ingest": ingest}
+PARTS = {"weights": weights, "lighthouse": lighthouse_scores, "load": load, "ingest": ingest, "staff": staff}
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:

@@ -39,6 +39,8 @@ def free_port() -> int:
 def app_environment(database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
     """The environment for `flask` and gunicorn: plain http on loopback, a throwaway database."""
     env = dict(os.environ)
+    # The app refuses to serve without its public address (`make bench` sets one): loopback here.
+    env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}")
     env.update({
         "FLASK_APP": "wsgi.py",
         "SECRET_KEY": RUN_SECRET,
@@ -57,6 +59,26 @@ def app_environment(database_url: str, workdir: Path, **extra: str) -> dict[str,
     env.update(extra)
     return env
 
+
+
+def create_bench_app(database_url: str, workdir: Path):
+    """create_app() over this database, with the bench's environment set only while the factory
+    reads it (the bench's own process keeps its environment)."""
+    wanted = app_environment(database_url, workdir)
+    names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "ALERT_WEBHOOK_URL", "MAIL_SERVER", "MAIL_PORT",
+             "PUBLIC_BASE_URL")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: wanted[name] for name in names})
+    try:
+        from app import create_app
+
+        return create_app({"SESSION_COOKIE_SECURE": False})
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 def upgrade_database(database_url: str, workdir: Path) -> None:
     """The schema the app's migrations build: `flask db upgrade heads`."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import brotli
 
-from bench.servers import app_environment, log, sqlite_database, workspace
+from bench.servers import create_bench_app, log, sqlite_database, workspace
 from bench.table import KB, ERROR, MeasurementError, Row, kb, verdict
 
 LANGUAGES = ("en", "es", "ar")
@@ -166,21 +165,8 @@ def page_weight(fetcher: Fetcher, page: str) -> PageWeight:
 def _test_client(workdir: Path) -> Iterator:
     """create_app().test_client() with SECRET_KEY (and a throwaway database) in the environment."""
     with sqlite_database(workdir) as database_url:
-        wanted = app_environment(database_url, workdir)
-        names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "ALERT_WEBHOOK_URL", "MAIL_SERVER", "MAIL_PORT")
-        saved = {name: os.environ.get(name) for name in names}
-        os.environ.update({name: wanted[name] for name in names})
-        try:
-            from app import create_app
-
-            app = create_app({"SESSION_COOKIE_SECURE": False})
-            yield app, app.test_client()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+        app = create_bench_app(database_url, workdir)
+        yield app, app.test_client()
 
 
 def precache_lists(fetcher: Fetcher) -> dict:

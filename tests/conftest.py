@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# Links the app writes (e-mails, posters, QR codes) are on this address, whatever `make` set;
+# servers the tests start in other processes (gunicorn, flask) inherit it.
+os.environ["PUBLIC_BASE_URL"] = "http://localhost"
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -118,3 +122,32 @@ def hidden_fields(html: str) -> dict[str, str]:
             if name:
                 fields[name.group(1)] = value.group(1) if value else ""
     return fields
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it is sent."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def mailbox(app):
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield mailbox
+    controller.stop()

@@ -32,7 +32,7 @@ from app.reporting.forms import HONEYPOT_FIELD_NAME, ReportForm, report_rate_lim
 from app.reporting.intake import clean_photos, submission_from_form
 from app.services.attachments import attachment_store
 from app.services.photos import MAX_PHOTOS, PhotoError
-from app.services.reports import ReceiptInUse, ReportConflict, submit_report
+from app.services.reports import ReportConflict, submit_report
 
 # JSON key -> ReportForm field. The client's UUID travels as `id`, the honeypot as `website`.
 FIELDS = {"id": "report_id", "website": HONEYPOT_FIELD_NAME, **{name: name for name in (
@@ -60,11 +60,13 @@ def _form_data(body: dict) -> tuple[MultiDict | None, dict]:
         if isinstance(value, bool) and name == "danger_now":
             value = "yes" if value else "no"
         if not isinstance(value, str):
+            # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
             errors[key] = _("This must be text.")
             continue
         data[name] = value
     still = body.get("still_happening", False)
     if not isinstance(still, bool):
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         errors["still_happening"] = _("This must be true or false.")
     elif still:
         data["still_happening"] = "y"
@@ -75,15 +77,18 @@ def _decode_attachments(raw) -> tuple[list[bytes], str | None]:
     if raw is None:
         return [], None
     if not isinstance(raw, list) or len(raw) > MAX_PHOTOS:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         return [], _("You can send up to %(count)d photos.", count=MAX_PHOTOS)
     uploads = []
     for item in raw:
         data = item.get("data") if isinstance(item, dict) else None
         if not isinstance(data, str):
+            # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
             return [], _("Photos must be JPEG, PNG, WebP or HEIC pictures.")
         try:
             uploads.append(base64.b64decode(data, validate=True))
         except (binascii.Error, ValueError):
+            # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
             return [], _("Photos must be JPEG, PNG, WebP or HEIC pictures.")
     return uploads, None
 
@@ -100,8 +105,10 @@ def submit_report_json():
     try:
         body = json.loads(request.get_data(cache=False).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         return _errors({"body": _("The report could not be read. Please try again.")})
     if not isinstance(body, dict):
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         return _errors({"body": _("The report could not be read. Please try again.")})
 
     language = body.get("language")
@@ -136,12 +143,12 @@ def submit_report_json():
         log_unavailable(error)
         return unavailable_json()
     except ReportConflict:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         return jsonify({"error": "Conflict", "message": _(
             "A different report was already sent with this identifier. Copy your words into a new report.")}), 409
-    except ReceiptInUse:
-        return jsonify({"error": "Conflict", "message": _(
-            "This receipt code is already in use. Copy your words into a new report.")}), 409
-    return jsonify({"receipt": submission.receipt, "id": submission.public_id}), 201 if result.created else 200
+    # The report's code: the one sent, or the server's when another report holds that one (the
+    # phone's queue shows the code it gets back). Never "in use": see app/services/reports.py.
+    return jsonify({"receipt": result.receipt, "id": submission.public_id}), 201 if result.created else 200
 
 
 @bp.get("/openapi.json")

@@ -1,10 +1,27 @@
 """Blueprint for the prevention team's back office under /staff. Every view denies by default
 (see access.py); responses are never cached or indexed."""
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_login import LoginManager
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
-login_manager = LoginManager()
+
+
+class NoRememberCookieLoginManager(LoginManager):
+    """Noticed never sets Flask-Login's remember-me cookie. Its "strong" protection still answers
+    every session without a sign-in (a reporter's form) with a bare, flagless deletion of that
+    cookie, which costs a security scanner's marks and adds a header to public pages: delete
+    only a cookie the browser actually sent, with the session cookie's flags."""
+
+    def _clear_cookie(self, response):
+        from flask import current_app
+
+        name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        if name in request.cookies:
+            response.delete_cookie(name, path=current_app.config.get("REMEMBER_COOKIE_PATH", "/"),
+                                   secure=current_app.config["REMEMBER_COOKIE_SECURE"], httponly=True, samesite="Lax")
+
+
+login_manager = NoRememberCookieLoginManager()
 
 
 @bp.record_once

@@ -2,13 +2,13 @@
 included: everyone has a password to look after."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.backoffice import bp
-from app.backoffice.access import end_session, home_for, requires
-from app.backoffice.auth_views import refusal_message
+from app.backoffice.access import home_for, requires, start_session
+from app.backoffice.auth_views import attempts_for, refusal_message, warn_account_holder
 from app.backoffice.forms import ChangePasswordForm
 from app.extensions import db, limiter
 from app.models.staff import Role
@@ -25,19 +25,18 @@ def change_password():
         staff = current_user._get_current_object()
         try:
             result = accounts.change_own_password(db.session, staff, form.current_password.data,
-                                                  form.new_password.data)
+                                                  form.new_password.data, attempts_for(staff.email))
         except accounts.StaffError:
             form.new_password.errors = [_("Choose a password that is not your email address.")]
         else:
+            warn_account_holder(result)
             if result.outcome == Attempt.ACCEPTED:
-                # The new session token ended every session, this one too: carry on under the new one.
+                # The new password ended every session, this one too: carry on in a new one.
                 login_user(staff)
+                start_session(staff)
+                db.session.commit()
                 flash(_("Your password is changed. You were signed out on every other computer and phone."), "info")
                 return redirect(home_for(staff))
-            if result.outcome == Attempt.LOCKED:
-                end_session()
-                flash(refusal_message(result, ""), "error")
-                return redirect(url_for("backoffice.sign_in"))
             form.current_password.errors = [refusal_message(result, _("Your current password is wrong."))]
     status = 422 if request.method == "POST" else 200
     return render_template("backoffice/change_password.html", form=form), status

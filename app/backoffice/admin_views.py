@@ -10,15 +10,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.backoffice import bp, labels
-from app.backoffice.access import requires
-from app.backoffice.common import form_problem
-from app.backoffice.forms import (ExportForm, InviteForm, OnCallForm, RoleForm, RoutingRuleForm,
-                                  StaffTeamForm, TeamForm)
+from app.backoffice.access import requires, sign_in_throttle
+from app.backoffice.common import form_problem, valid_filters
+from app.backoffice.forms import (AuditFilterForm, ExportForm, InviteForm, OnCallForm, RoleForm,
+                                  RoutingRuleForm, StaffTeamForm, TeamForm)
 from app.extensions import db
 from app.models.report import PublicStatus
 from app.models.staff import Role, RoutingRule, StaffUser, Team
+from app.public_address import public_url_for
 from app.services import audit, exports, triage
 from app.services import staff as accounts
+from app.services.clock import now_utc
 from app.services.mail import send_email
 
 STAFF_ERRORS = {
@@ -55,7 +57,10 @@ def _back_to_people(message: str | None = None):
 def people():
     invite_form = InviteForm()
     invite_form.team_id.choices = labels.options(_team_choices())
-    return render_template("backoffice/people.html", people=accounts.all_staff(db.session), invite_form=invite_form,
+    everyone = accounts.all_staff(db.session)
+    now, throttle = now_utc(), sign_in_throttle()
+    slowed = {person.id for person in everyone if throttle.account(person.email).wait(now)}
+    return render_template("backoffice/people.html", people=everyone, slowed=slowed, invite_form=invite_form,
                            team_choices=_team_choices())
 
 
@@ -82,7 +87,7 @@ def invite():
                                        db.session.get(Team, form.team_id.data), current_user)
     except accounts.StaffError as error:
         return _back_to_people(_staff_error(error))
-    link = url_for("backoffice.accept_invite", token=token, _external=True)
+    link = public_url_for("backoffice.accept_invite", token=token)
     sent = _send_invitation(staff.email, link)
     return render_template("backoffice/invited.html", staff=staff, link=link, sent=sent)
 
@@ -146,9 +151,10 @@ def enable(staff_id: int):
 @bp.post("/people/<int:staff_id>/unlock")
 @requires(Role.ADMIN)
 def unlock(staff_id: int):
+    """Lift the wait that failed sign-ins put on an account (failures never lock one)."""
     staff = _staff_member(staff_id)
-    accounts.unlock(db.session, staff, current_user)
-    return _back_to_people(_("%(email)s is unlocked.", email=staff.email))
+    accounts.let_try_again(db.session, staff, sign_in_throttle(), current_user)
+    return _back_to_people(_("%(email)s can try to sign in again now.", email=staff.email))
 
 
 @bp.post("/people/<int:staff_id>/reset-two-factor")
@@ -214,9 +220,9 @@ def delete_route(rule_id: int):
 # Audit log ---------------------------------------------------------------------------------
 
 def _audit_filter() -> audit.AuditFilter:
-    subject_type = request.args.get("subject_type") or None
-    subject_id = request.args.get("subject_id", type=int)
-    return audit.AuditFilter(subject_type=subject_type, subject_id=subject_id)
+    form = AuditFilterForm(request.args)
+    valid_filters(form)
+    return audit.AuditFilter(subject_type=form.subject_type.data or None, subject_id=form.subject_id.data)
 
 
 @bp.get("/audit")
@@ -248,16 +254,16 @@ def audit_csv():
 @bp.get("/export")
 @requires(Role.LEAD)
 def export():
-    return render_template("backoffice/export.html", form=ExportForm(request.args))
+    form = ExportForm(request.args)
+    valid_filters(form)
+    return render_template("backoffice/export.html", form=form)
 
 
 @bp.get("/export.csv")
 @requires(Role.LEAD)
 def export_csv():
     form = ExportForm(request.args)
-    if not form.validate():
-        flash(form_problem(form), "info")
-        return redirect(url_for("backoffice.export"))
+    valid_filters(form)
     wanted = exports.ReportExport(since=form.since.data, until=form.until.data,
                                   status=PublicStatus(form.status.data) if form.status.data else None,
                                   team_ids=triage.visible_team_ids(current_user))

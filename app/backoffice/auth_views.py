@@ -6,33 +6,68 @@ the full session is created, from nothing, once both factors are checked (no ses
 """
 from __future__ import annotations
 
+import threading
 import time
+from urllib.parse import urlsplit
 
 import segno
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from app.backoffice import bp
-from app.backoffice.access import LAST_SEEN, end_session, home_for, requires, safe_next, signed_out_page
+from app.backoffice.access import (client_address, end_session, home_for, required_role, requires, safe_next,
+                                   sign_in_throttle, signed_out_page, start_session)
 from app.backoffice.forms import EnrolForm, SecondFactorForm, SetPasswordForm, SignInForm
 from app.extensions import db, limiter
 from app.models.staff import Role, StaffUser
 from app.services import audit
 from app.services import staff as accounts
+from app.services.mail import send_email
 from app.services.staff import Attempt, AttemptResult
+from app.services.throttle import minutes_to_wait
 
 PENDING = "staff_pending_sign_in"
 PENDING_SECONDS = 10 * 60
 
 
 def refusal_message(result: AttemptResult, wrong: str) -> str:
-    if result.outcome == Attempt.LOCKED:
-        return _("This account is locked after too many failed tries. Ask an admin to unlock it.")
-    if result.outcome == Attempt.TOO_SOON or result.wait_seconds:
-        return _("Too many failed tries. Wait %(seconds)s seconds, then try again.", seconds=result.wait_seconds)
+    """The same words whether or not the e-mail has an account (the waits are counted for both)."""
+    if result.wait:
+        return ngettext("Too many tries. Wait %(num)s minute and try again.",
+                        "Too many tries. Wait %(num)s minutes and try again.", minutes_to_wait(result.wait))
     return wrong
+
+
+def attempts_for(email: str):
+    return sign_in_throttle().attempts(email, client_address())
+
+
+def warn_account_holder(result: AttemptResult) -> None:
+    """Tell the account holder that failed tries have begun to slow down sign-ins to their
+    account. Sent from a thread, so the answer takes no longer for an e-mail with an account than
+    without one (and never fails because of the mail server)."""
+    if result.warn_holder is None:
+        return
+    subject = _("Failed sign-ins to your Noticed account")
+    body = _("Someone typed a wrong password or code several times while signing in to your Noticed "
+             "back-office account, so further tries must now wait a little. If it was you, wait a few minutes "
+             "and try again. If it was not, tell an admin. Nobody can sign in without your password and your "
+             "phone's code.")
+    app = current_app._get_current_object()
+    threading.Thread(target=_send_in_background, args=(app, result.warn_holder.email, subject, body), daemon=True,
+                     name="noticed-sign-in-warning").start()
+
+
+def _send_in_background(app: Flask, email: str, subject: str, body: str) -> None:
+    with app.app_context():
+        try:
+            send_email(email, subject, body)
+        except Exception:  # noqa: BLE001 (a warning that cannot be sent changes nothing about the sign-in)
+            app.logger.warning("sign-in warning email could not be sent")
 
 
 def _pending_staff() -> StaffUser | None:
@@ -50,13 +85,24 @@ def _start_pending(staff: StaffUser, next_url: str) -> None:
     session[PENDING] = {"id": staff.id, "token": staff.session_token, "at": int(time.time()), "next": next_url}
 
 
+def _opens_for(staff: StaffUser, target: str) -> bool:
+    """Whether the page at `target` lets this person in; if not (a translator sent to /staff/),
+    signing in ends on their own home page rather than on a 403."""
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(urlsplit(target).path, method="GET")
+    except HTTPException:
+        return False
+    role = required_role(current_app.view_functions[endpoint])
+    return role is not None and staff.can(role)
+
+
 def _complete_sign_in(staff: StaffUser) -> str:
     next_url = session.get(PENDING, {}).get("next")
-    if not next_url or next_url == url_for("backoffice.queue"):
+    if not next_url or next_url == url_for("backoffice.queue") or not _opens_for(staff, next_url):
         next_url = home_for(staff)
     session.clear()
     login_user(staff)
-    session[LAST_SEEN] = int(time.time())
+    start_session(staff)
     audit.record(db.session, staff, "staff.signed_in", "staff", staff.id)
     db.session.commit()
     return next_url
@@ -70,7 +116,9 @@ def sign_in():
         return redirect(home_for(current_user))
     form = SignInForm()
     if form.validate_on_submit():
-        result = accounts.check_password(db.session, form.email.data, form.password.data)
+        result = accounts.check_password(db.session, form.email.data, form.password.data,
+                                         attempts_for(form.email.data))
+        warn_account_holder(result)
         if result.outcome == Attempt.ACCEPTED:
             _start_pending(result.staff, safe_next(request.args.get("next")))
             if not result.staff.two_factor_enrolled:
@@ -92,7 +140,8 @@ def second_factor():
         return redirect(url_for("backoffice.enrol"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        result = accounts.check_second_factor(db.session, staff, form.code.data)
+        result = accounts.check_second_factor(db.session, staff, form.code.data, attempts_for(staff.email))
+        warn_account_holder(result)
         if result.outcome == Attempt.ACCEPTED:
             return redirect(_complete_sign_in(staff))
         form.form_errors.append(refusal_message(result, _("That code is wrong or was already used.")))

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from app.backoffice import bp, labels
 from app.backoffice.access import requires
-from app.backoffice.common import back_to_case, form_problem, visible_case, visible_report
-from app.backoffice.forms import (AssessmentForm, CaseDetailsForm, CloseCaseForm, LinkReportForm,
-                                  MergeForm, NoteForm, PlanForm, ReferralForm, ReopenCaseForm, TaskForm)
-from app.backoffice.report_views import case_error_message
+from app.backoffice.common import back_to_case, form_problem, valid_filters, visible_case, visible_report
+from app.backoffice.forms import (AssessmentForm, CaseDetailsForm, CaseListFilterForm, CloseCaseForm,
+                                  LinkReportForm, MergeForm, NoteForm, PlanForm, ReferralForm, ReopenCaseForm,
+                                  TaskForm)
+from app.backoffice.report_views import case_error_message, page_at
 from app.extensions import db
 from app.models.case import CaseOutcome, CasePriority, CaseStatus, CaseTask, ReferralKind
 from app.models.report import Report
@@ -42,9 +43,13 @@ def _details_form(case) -> CaseDetailsForm:
 @bp.get("/cases")
 @requires(Role.VIEWER)
 def case_list():
-    status = request.args.get("status", "open")
-    found = cases.cases_for(db.session, current_user, status if status in ("open", "closed") else None)
-    return render_template("backoffice/cases.html", cases=found, status=status, today=date.today())
+    form = CaseListFilterForm(request.args)
+    valid_filters(form)
+    status = form.status.data
+    found = cases.cases_for(db.session, current_user, status if status in ("open", "closed") else None,
+                            page_at(form))
+    return render_template("backoffice/cases.html", cases=found.page.items, page=found.page,
+                           report_counts=found.report_counts, status=status, today=date.today())
 
 
 @bp.get("/cases/<int:case_id>")
@@ -225,5 +230,9 @@ def case_reopen(case_id: int):
 def reassessments():
     today = date.today()
     found = cases.reassessments(db.session, current_user, today)
-    return render_template("backoffice/reassessments.html", found=found, today=today)
+    # Statewide, an admin's list runs to a couple of thousand rows: each row's words and link are
+    # filled in from a pattern looked up once, not translated and routed row by row.
+    return render_template("backoffice/reassessments.html", found=found, today=today,
+                           case_number=_("Case #%(number)s"),
+                           case_path=url_for("backoffice.case", case_id=0).removesuffix("0"))
 

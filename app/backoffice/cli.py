@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.backoffice.access import sign_in_throttle
 from app.extensions import db
 from app.models.report import PublicStatus
 from app.models.staff import Role
@@ -95,9 +96,11 @@ def route(team_name: str, place_code: str | None, area: str | None):
 @staff_cli.command("unlock")
 @click.argument("email")
 def unlock(email: str):
-    """Let a locked account sign in again (e.g. the last admin's)."""
-    accounts.unlock(db.session, _staff_or_fail(email), None)
-    click.echo(f"unlocked {email}")
+    """Lift the wait that failed sign-ins put on an account (failures never lock one). Reaches the
+    server's counters when they are in Redis (RATELIMIT_STORAGE_URI); with memory:// they live in
+    the server's processes, and restarting it clears them."""
+    accounts.let_try_again(db.session, _staff_or_fail(email), sign_in_throttle(), None)
+    click.echo(f"{email} can try to sign in again now")
 
 
 @staff_cli.command("reset-two-factor")

@@ -1,7 +1,7 @@
 """Helpers shared by the back-office views: loading what the signed-in person may see."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -45,3 +45,14 @@ def form_problem(form) -> str:
         if errors:
             return str(errors[0])
     return _("Please check the form.")
+
+
+def valid_filters(form) -> None:
+    """Check a list page's filters (its GET form). A value the form refuses (a kind that does not
+    exist, a page that is not a number) stops the request with a 400 showing the form's own
+    messages: never a 500, and never a list silently filtered some other way."""
+    if form.validate():
+        return
+    page = render_template("backoffice/bad_filters.html", form=form, unfiltered=url_for(request.endpoint,
+                                                                                         **request.view_args))
+    abort(make_response(page, 400))

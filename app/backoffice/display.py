@@ -4,19 +4,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from babel import Locale
+from flask import g
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from app.backoffice import bp, labels
+from app.extensions import db
 from app.i18n import text_direction
 from app.models.staff import Role
 from app.services import triage
-from app.services.places import place_name_for_code
+from app.services.places import live_place_names, normalise_place_code
 
 
 def place_label(code: str | None) -> str:
+    """The live place's name, else the code as stored. The names are read once per request (a
+    few hundred short rows): the queue names a place on each row and in its filter's menu."""
     if not code:
         return ""
-    return place_name_for_code(code) or code
+    names = g.get("live_place_names")
+    if names is None:
+        names = g.live_place_names = live_place_names(db.session)
+    return names.get(normalise_place_code(code) or code) or code
 
 
 def language_label(code: str) -> str:

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice,
-                     SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField,
+                     SelectChoice, SelectField, StringField, SubmitField, TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.backoffice import labels
+from app.services.cases import CASE_KEY
+from app.services.listing import SortKey
 from app.services.staff import MIN_PASSWORD_LENGTH
+from app.services.triage import QUEUE_KEY
 
 NOTE_MAX = 10000
 
@@ -88,6 +91,23 @@ class TransferForm(FlaskForm):
     submit = SubmitField(_l("Transfer"))
 
 
+def _page_field() -> IntegerField:
+    # A number past either end shows the nearest page; only something that is not a number is refused.
+    return IntegerField(_l("Page"), widget=HiddenField.widget, default=1, validators=[Optional()])
+
+
+def _row_key_field(sort_key: SortKey) -> StringField:
+    """A page link's "after" or "before": the key of a row of the list (services.listing.keyset_page).
+    Our links write it, so one that cannot be read is an edited address, refused like any filter."""
+    def readable(form, field) -> None:
+        try:
+            sort_key.read(field.data)
+        except ValueError:
+            raise ValidationError(_l("This is not a link to a page of this list.")) from None
+
+    return StringField(_l("Page"), widget=HiddenField.widget, validators=[Optional(), Length(max=60), readable])
+
+
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form: it changes nothing
@@ -100,10 +120,23 @@ class QueueFilterForm(FlaskForm):
     place = SelectField(_l("Place"), default="")
     team = SelectField(_l("Team"), default="")
     q = StringField(_l("Search the text, or #number"), validators=[Optional(), Length(max=200)])
-    page = IntegerField(widget=HiddenField.widget, default=1, validators=[Optional()])
+    after = _row_key_field(QUEUE_KEY)
+    before = _row_key_field(QUEUE_KEY)
+    last = BooleanField()
 
 
 # Cases -------------------------------------------------------------------------------------
+
+class CaseListFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET list: it changes nothing
+
+    status = SelectField(_l("Which cases"), default="open", choices=labels.options(
+        [("open", _l("Open")), ("closed", _l("Closed")), ("all", _l("All"))]))
+    after = _row_key_field(CASE_KEY)
+    before = _row_key_field(CASE_KEY)
+    last = BooleanField()
+
 
 def _reassessment_date_field() -> DateField:
     return DateField(_l("Reassess on"), validators=[InputRequired(_l("An open case needs a reassessment date."))])
@@ -191,7 +224,7 @@ class PlaceFilterForm(FlaskForm):
     status = SelectField(_l("Show"), default="all",
                          choices=[SelectChoice("all", _l("All")), *labels.choices(labels.PLACE_STATUSES)])
     q = StringField(_l("Search the name, area or code"), validators=[Optional(), Length(max=120)])
-    page = IntegerField(widget=HiddenField.widget, default=1, validators=[Optional()])
+    page = _page_field()
 
 
 def _staff_reason_field(label) -> StringField:
@@ -250,6 +283,19 @@ class RoutingRuleForm(FlaskForm):
     place_code = StringField(_l("Place code"), validators=[Optional(), Length(max=16)])
     area = StringField(_l("or area"), validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Route to team"))
+
+
+AUDIT_SUBJECTS = {"report": _l("Reports"), "case": _l("Cases"), "staff": _l("Staff"), "team": _l("Teams"),
+                  "place": _l("Places")}
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET list: it changes nothing
+
+    subject_type = SelectField(_l("About"), default="", choices=labels.options(
+        [("", _l("Anything")), *AUDIT_SUBJECTS.items()]))
+    subject_id = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=1)])
 
 
 class ExportForm(FlaskForm):

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.backoffice import bp
 from app.backoffice.access import requires
+from app.backoffice.common import valid_filters
 from app.backoffice.forms import PlaceFilterForm, RenamePlaceForm, RetirePlaceByStaffForm
 from app.extensions import db
 from app.models.place import Place
@@ -40,9 +41,9 @@ def _place_error(error: PlaceAdminError) -> str:
 @requires(Role.LEAD)
 def places():
     form = PlaceFilterForm(request.args)
-    form.validate()
+    valid_filters(form)
     status = PlaceStatus(form.status.data) if form.status.data in set(PlaceStatus) else None
-    wanted = PlaceFilter(status=status, search=form.q.data or None, page=request.args.get("page", 1, type=int))
+    wanted = PlaceFilter(status=status, search=form.q.data or None, page=form.page.data or 1)
     page = place_admin.places_page(db.session, wanted, _utc_today())
     return render_template("backoffice/places.html", form=form, page=page, scans_heading=_scans_heading())
 

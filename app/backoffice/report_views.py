@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.backoffice import bp, labels
 from app.backoffice.access import requires
-from app.backoffice.common import back_to_case, back_to_report, form_problem, visible_report
+from app.backoffice.common import back_to_case, back_to_report, form_problem, valid_filters, visible_report
 from app.backoffice.display import language_label, place_label
 from app.backoffice.forms import (LinkToCaseForm, MessageForm, PublicStatusForm, QueueFilterForm,
                                   TransferForm, TriageForm)
@@ -21,9 +21,16 @@ from app.models.report import Attachment, PublicStatus, TriageDecision
 from app.models.staff import Role, Team
 from app.services import audit, cases, triage
 from app.services.attachments import AttachmentStoreUnavailable, attachment_store
+from app.services.listing import PageAt
 from app.services.staff import all_teams
 
 DEFAULT_REASSESSMENT_DAYS = 7
+
+
+def page_at(form) -> PageAt:
+    """Which page a long list's links asked for (their after, before and last; see
+    templates/backoffice/_macros.html keyset_pager)."""
+    return PageAt(after=form.after.data or None, before=form.before.data or None, last=bool(form.last.data))
 
 
 def _queue_filter_form() -> QueueFilterForm:
@@ -40,12 +47,12 @@ def _queue_filter_form() -> QueueFilterForm:
 @requires(Role.VIEWER)
 def queue():
     form = _queue_filter_form()
-    form.validate()
+    valid_filters(form)
     wanted = triage.QueueFilter(
         state=form.state.data or "new", kind=form.kind.data or None, channel=form.channel.data or None,
         language=form.language.data or None, place_code=form.place.data or None,
-        team_id=int(form.team.data) if (form.team.data or "").isdigit() else None,
-        search=form.q.data or None, page=request.args.get("page", 1, type=int))
+        team_id=int(form.team.data) if form.team.data else None,
+        search=form.q.data or None, page_at=page_at(form))
     page = triage.intake_queue(db.session, current_user, wanted)
     return render_template("backoffice/queue.html", form=form, page=page, today=date.today())
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.backoffice import labels
-from app.services.translations import Show
+from app.services.translations import REJECTION_REASON_MAX, Show
 
 TRANSLATION_MAX = 10000
 
@@ -34,6 +34,13 @@ class SuggestionForm(FlaskForm):
     # were sent is checked by the rules (a wrong count is refused, not padded or cut).
     forms = FieldList(TextAreaField(_l("Translation"), validators=[Length(max=TRANSLATION_MAX)]), min_entries=1)
     submit = SubmitField(_l("Suggest this translation"))
+
+
+class RejectForm(FlaskForm):
+    reason = StringField(_l("Why not? The translator sees this"),
+                         validators=[DataRequired(message=_l("Say in a few words why, so the translator can do better.")),
+                                     Length(max=REJECTION_REASON_MAX)])
+    submit = SubmitField(_l("Reject"))
 
 
 class StartLanguageForm(FlaskForm):

@@ -7,6 +7,7 @@ app/services/translations.py; these views parse, call one rule, and render.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 from math import ceil
 
@@ -17,34 +18,81 @@ from flask_login import current_user
 
 from app.backoffice import bp
 from app.backoffice.access import requires
-from app.backoffice.common import form_problem
-from app.backoffice.translation_forms import (MarkReviewedForm, MessageFilterForm, StaffLanguagesForm,
+from app.backoffice.common import form_problem, valid_filters
+from app.backoffice.translation_forms import (MarkReviewedForm, MessageFilterForm, RejectForm, StaffLanguagesForm,
                                               StartLanguageForm, SuggestionForm)
 from app.extensions import db
 from app.i18n import native_name, text_direction
 from app.i18n_overrides import publish_approved_translations
 from app.models.staff import Role, StaffUser
 from app.models.translation import SuggestionStatus, TranslationSuggestion
-from app.public.views import CONTENT_PAGES
 from app.services import translations
 from app.services.translation_checks import Problem
 
 PAGE_SIZE = 50
 
-# Where a string shows, by the file it comes from: reviewers read it in place before approving.
+# Where a string shows, named as a reader knows the page (not by the file it comes from), with a
+# link so that reviewers read it in place before approving.
 PAGES_OF_SOURCES = {
-    "templates/public/home.html": ("public.home", {}),
-    "templates/base.html": ("public.home", {}),  # on every public page
-    "templates/_macros/safety.html": ("public.home", {}),
-    "templates/reporting/form.html": ("reporting.form", {}),
-    "app/reporting/forms.py": ("reporting.form", {}),
-    "templates/reporting/status.html": ("reporting.status", {}),
-    "templates/reporting/status_lookup.html": ("reporting.status", {}),
-    "templates/pwa/offline.html": ("pwa.offline", {}),
-    "templates/posters/new.html": ("posters.register", {}),
-    "templates/posters/manage.html": ("posters.manage", {}),
-    **{f"templates/{template}": ("public.page", {"slug": slug}) for slug, template in CONTENT_PAGES.items()},
+    "templates/public/home.html": (_l("Home page"), "public.home", {}),
+    "templates/base.html": (_l("Every page (header, menu and footer)"), "public.home", {}),
+    "templates/_macros/safety.html": (_l("Emergency help box, on every page"), "public.home", {}),
+    "templates/reporting/form.html": (_l("Report a concern page"), "reporting.form", {}),
+    "app/reporting/forms.py": (_l("Report a concern page"), "reporting.form", {}),
+    "app/reporting/views.py": (_l("Report a concern page"), "reporting.form", {}),
+    "app/services/photos.py": (_l("Report a concern page (photos)"), "reporting.form", {}),
+    "templates/reporting/receipt.html": (_l("Page shown after sending a report"), None, {}),
+    "templates/reporting/_receipt.html": (_l("Page shown after sending a report"), None, {}),
+    "templates/reporting/status.html": (_l("Check a report page"), "reporting.status", {}),
+    "templates/reporting/status_lookup.html": (_l("Check a report page"), "reporting.status", {}),
+    "templates/pwa/offline.html": (_l("Offline page"), "pwa.offline", {}),
+    "templates/posters/new.html": (_l("Put up posters page"), "posters.register", {}),
+    "templates/posters/manage.html": (_l("Manage your posters page"), "posters.manage", {}),
+    "templates/public/signs.html": (_l("Warning signs page"), "public.page", {"slug": "signs"}),
+    "templates/public/what-to-do.html": (_l("What to do page"), "public.page", {"slug": "what-to-do"}),
+    "templates/public/why-report.html": (_l("Why report page"), "public.page", {"slug": "why-report"}),
+    "templates/public/help.html": (_l("Get help now page"), "public.page", {"slug": "help"}),
+    "templates/public/students.html": (_l("Page for students"), "public.page", {"slug": "students"}),
+    "templates/public/parents.html": (_l("Page for parents"), "public.page", {"slug": "parents"}),
+    "templates/public/schools.html": (_l("Page for schools"), "public.page", {"slug": "schools"}),
+    "templates/public/workplaces.html": (_l("Page for workplaces"), "public.page", {"slug": "workplaces"}),
+    "templates/public/community.html": (_l("Page for community groups"), "public.page", {"slug": "community"}),
+    "templates/public/online.html": (_l("Online life page"), "public.page", {"slug": "online"}),
+    "templates/public/mental-health.html": (_l("Mental health page"), "public.page", {"slug": "mental-health"}),
+    "templates/public/prevention-team.html": (_l("Prevention team page"), "public.page",
+                                              {"slug": "prevention-team"}),
+    "templates/public/privacy.html": (_l("What we store page"), "public.page", {"slug": "privacy"}),
+    "templates/public/sources.html": (_l("Sources page"), "public.page", {"slug": "sources"}),
 }
+# Strings of other files, by the part of Noticed they belong to (first match wins).
+AREAS_OF_SOURCES = (
+    (("templates/errors/", "app/errors.py"), _l("Error pages")),
+    (("app/api/", "static/src/js/", "templates/pwa/"), _l("Report form on a phone, sending when back online")),
+    (("templates/posters/", "app/posters/"), _l("Posters and their pages")),
+    (("templates/mail/", "app/services/alerts.py", "app/services/mail.py"), _l("E-mails to the prevention team")),
+    (("templates/backoffice/", "app/backoffice/"), _l("Staff pages (back office)")),
+    (("",), _l("Other pages")),
+)
+
+
+@dataclass(frozen=True)
+class PageOfString:
+    name: str
+    url: str | None
+
+
+def pages_of(locations, lang: str) -> list[PageOfString]:
+    """The pages a message appears on, each named once, as readers know them."""
+    pages: dict[str, PageOfString] = {}
+    for path, _line in locations:
+        if path in PAGES_OF_SOURCES:
+            name, endpoint, values = PAGES_OF_SOURCES[path]
+            url = url_for(endpoint, lang=lang, **values) if endpoint else None
+        else:
+            name, url = next(name for prefixes, name in AREAS_OF_SOURCES if path.startswith(prefixes)), None
+        pages.setdefault(str(name), PageOfString(str(name), url))
+    return list(pages.values())
+
 
 # The checks' own messages are plain English (they also run in CI); staff read them translated.
 PROBLEM_TEXTS = {
@@ -53,6 +101,9 @@ PROBLEM_TEXTS = {
     "markup": _l("Keep the same HTML tags, with the same attributes, as the English."),
     "links": _l("Keep every web address and link exactly as in the English."),
     "phone": _l("Keep every phone number (such as 911 and 988) exactly as in the English, in the same digits."),
+    "new_number": _l("Add no number that the English does not have: a reader could dial it instead of 911 or 988."),
+    "new_link": _l("Add no web address, link or e-mail address that the English does not have."),
+    "references": _l("Write every character as itself, not as an HTML character reference such as &#60; or &#57;."),
     "length": _l("This is much longer than the English and may not fit on its button."),
     "empty": _l("Write the translation."),
     "unchanged": _l("This is already the translation readers see."),
@@ -88,13 +139,13 @@ def translation_page(view):
     return requires(Role.TRANSLATOR)(checked)
 
 
+def reject_prefix(suggestion_id: int) -> str:
+    # Several suggestions, each with its reason box, share a page: each box needs its own id.
+    return f"reject-{suggestion_id}"
+
+
 def _catalogs():
     return translations.translations_dir_of(current_app.config)
-
-
-def page_url(path: str, lang: str) -> str | None:
-    endpoint, values = PAGES_OF_SOURCES.get(path, (None, None))
-    return url_for(endpoint, lang=lang, **values) if endpoint else None
 
 
 def problem_text(problem: Problem, num_plurals: int) -> str:
@@ -115,7 +166,9 @@ def _workable_catalog(lang: str) -> translations.LanguageCatalog:
 
 def _template_helpers(lang: str) -> dict:
     return {"lang_code": lang, "language_name": native_name(lang), "translation_dir": text_direction(lang),
-            "page_url": lambda path: page_url(path, lang), "may_review": translations.may_review,
+            "pages_of": lambda message: pages_of(message.locations, lang), "may_review": translations.may_review,
+            "review_of": translations.review_of, "reject_form": RejectForm,
+            "live_forms": translations.live_forms, "reject_prefix": reject_prefix,
             "STATE_LABELS": STATE_LABELS, "STATUS_LABELS": STATUS_LABELS}
 
 
@@ -179,7 +232,10 @@ def _message_filter(form: MessageFilterForm) -> translations.MessageFilter:
 @translation_page
 def translation_language(language: str):
     catalog = _workable_catalog(language)
-    form = MessageFilterForm(request.args)
+    # A complete language lists every string (and searches them all): a volunteer who came to fix a
+    # wording must find it, not a page of "0 strings".
+    form = MessageFilterForm(request.args, show=translations.default_show(db.session, catalog).value)
+    valid_filters(form)
     rows = translations.message_rows(db.session, catalog, _message_filter(form))
     pages = max(1, ceil(len(rows) / PAGE_SIZE))
     page = min(max(form.page.data or 1, 1), pages)
@@ -263,9 +319,14 @@ def approve_translation(suggestion_id: int):
 @bp.post("/translations/suggestions/<int:suggestion_id>/reject")
 @translation_page
 def reject_translation(suggestion_id: int):
+    form = RejectForm(prefix=reject_prefix(suggestion_id))
+
     def reject(suggestion, catalog):
-        translations.reject(db.session, current_user, suggestion)
-        flash(_("Suggestion rejected."), "info")
+        if not form.validate():
+            flash(form_problem(form), "info")
+            return
+        translations.reject(db.session, current_user, suggestion, form.reason.data)
+        flash(_("Suggestion rejected. Its translator sees your reason."), "info")
     return _back_from_review(_review(suggestion_id, reject))
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, event
+from sqlalchemy import Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models.minutes import MinuteTime
 
 
 class AuditLogIsAppendOnly(RuntimeError):
@@ -22,7 +23,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(MinuteTime, index=True)
     staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # The email at the time (or "command line"), so the entry reads the same later.
     actor: Mapped[str] = mapped_column(String(254))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.minutes import MinuteTime
 from app.models.report import TriageDecision, _enum  # noqa: F401  (TriageDecision lives with Report)
 
 
@@ -55,8 +56,8 @@ class Case(db.Model):
     reassess_on: Mapped[date | None] = mapped_column(Date, index=True)
     management_plan: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[CaseOutcome | None] = mapped_column(_enum(CaseOutcome))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(MinuteTime)
+    closed_at: Mapped[datetime | None] = mapped_column(MinuteTime)
 
     team = relationship("Team")
     owner = relationship("StaffUser")
@@ -90,7 +91,7 @@ class CaseNote(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
-    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    written_at: Mapped[datetime] = mapped_column(MinuteTime)
 
     case: Mapped[Case] = relationship(back_populates="notes")
     author = relationship("StaffUser")
@@ -103,7 +104,7 @@ class CaseTask(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date | None] = mapped_column(Date)
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(MinuteTime)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
 
@@ -117,7 +118,7 @@ class CaseAssessment(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    assessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assessed_at: Mapped[datetime] = mapped_column(MinuteTime)
     communicated_intent: Mapped[str] = mapped_column(Text, default="")
     grievance: Mapped[str] = mapped_column(Text, default="")
     violence_interest_or_weapons_access: Mapped[str] = mapped_column(Text, default="")
@@ -140,7 +141,7 @@ class Referral(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     kind: Mapped[ReferralKind] = mapped_column(_enum(ReferralKind))
     note: Mapped[str] = mapped_column(Text, default="")
-    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    made_at: Mapped[datetime] = mapped_column(MinuteTime)
 
     case: Mapped[Case] = relationship(back_populates="referrals")
 
@@ -154,10 +155,10 @@ class CaseReopening(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    reopened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reopened_at: Mapped[datetime] = mapped_column(MinuteTime)
     reason: Mapped[str] = mapped_column(Text)
     # The closing that was undone.
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(MinuteTime)
     closed_with_outcome: Mapped[CaseOutcome | None] = mapped_column(_enum(CaseOutcome))
 
     case: Mapped[Case] = relationship(back_populates="reopenings")

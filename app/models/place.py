@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.minutes import MinuteTime
 from app.models.report import _enum
 
 
@@ -41,9 +42,9 @@ class Place(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     # The visitors' language when their phone asks for one we do not ship; posters default to it.
     language: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(MinuteTime)
     # A retired code still leads to the report form, but no longer names the place.
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(MinuteTime)
 
     @property
     def is_retired(self) -> bool:
@@ -77,7 +78,7 @@ class PlaceStaffChange(db.Model):
     place_id: Mapped[int] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), index=True)
     kind: Mapped[PlaceStaffChangeKind] = mapped_column(_enum(PlaceStaffChangeKind))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[datetime] = mapped_column(MinuteTime)
     reason: Mapped[str] = mapped_column(String(300))
     name_before: Mapped[str] = mapped_column(String(120))
     # Only for a renaming; a retired code keeps its name, unseen by reporters.

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.minutes import MinuteTime
 from app.models.report import _enum
 
 
@@ -70,23 +71,23 @@ class StaffUser(db.Model):
     totp_secret: Mapped[str] = mapped_column(String(64), default="")
     # The last accepted TOTP time step, so an observed code cannot be replayed.
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    # Growing delay: no sign-in attempt is even checked before this time.
-    retry_not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # No failure count or lock here: failed sign-ins slow down further tries (app/services/throttle.py)
+    # but never lock an account, so nobody can lock a colleague out by typing wrong passwords.
     # Part of the Flask-Login id: changing it ends every session of this account.
     session_token: Mapped[str] = mapped_column(String(32))
     invite_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    invite_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invite_expires_at: Mapped[datetime | None] = mapped_column(MinuteTime)
     # Position in the team's on-call rota (1 is called first); None when not on call.
     on_call_position: Mapped[int | None] = mapped_column(Integer)
     # The catalogs a translator may translate and review, comma-separated codes ("es,vi"). Set by
     # an admin; leads and admins review every language whatever this says.
     languages: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(MinuteTime)
 
     team: Mapped[Team | None] = relationship()
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(back_populates="staff", cascade="all, delete-orphan")
+    sessions: Mapped[list[StaffSession]] = relationship(back_populates="staff", cascade="all, delete-orphan",
+                                                        passive_deletes=True)
 
     @property
     def two_factor_enrolled(self) -> bool:
@@ -120,9 +121,26 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(200))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(MinuteTime)
 
     staff: Mapped[StaffUser] = relationship(back_populates="recovery_codes")
+
+
+class StaffSession(db.Model):
+    """One signed-in browser. The cookie carries a random token; only its hash is kept here, and a
+    request is signed in only while its row exists: signing out deletes the row, so a copy of the
+    cookie taken before is worth nothing afterwards. Its times (to the minute) end it after a
+    while without use, and after an absolute lifetime however busy it is kept."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(MinuteTime)
+    last_seen_at: Mapped[datetime] = mapped_column(MinuteTime)
+
+    staff: Mapped[StaffUser] = relationship(back_populates="sessions")
 
 
 class AlertDelivery(enum.StrEnum):
@@ -141,7 +159,7 @@ class Alert(db.Model):
     # Index into the team's on-call rota of the contact currently called.
     level: Mapped[int] = mapped_column(Integer, default=0)
     delivery: Mapped[AlertDelivery] = mapped_column(_enum(AlertDelivery), default=AlertDelivery.PENDING)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(MinuteTime)
+    last_sent_at: Mapped[datetime | None] = mapped_column(MinuteTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(MinuteTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))

@@ -46,6 +46,8 @@ class TranslationSuggestion(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why the reviewer rejected it, in a few words: its author reads it beside the suggestion.
+    review_note: Mapped[str | None] = mapped_column(Text)
     # When `flask translate export-po` last wrote it into the catalog file.
     exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # What the compiled catalog served for the message when this was approved ("" per form when

@@ -9,7 +9,6 @@ import io
 from dataclasses import dataclass
 
 import segno
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +16,7 @@ from markupsafe import Markup
 
 from app.i18n import html_lang, text_direction
 from app.models.place import Place
+from app.public_address import public_url_for
 
 # The QR spec asks for a quiet zone of four modules around the code, or phones may not find it.
 QUIET_ZONE = 4
@@ -98,7 +98,8 @@ class Poster:
 
 
 def short_link_for(place: Place) -> str:
-    return url_for("posters.short_link", code=place.code, _external=True)
+    # On the public address: a poster outlives the request that printed it.
+    return public_url_for("posters.short_link", code=place.code)
 
 
 def make_poster(place: Place, size_key: str, languages: list[str]) -> Poster:

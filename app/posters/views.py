@@ -24,6 +24,7 @@ from app.posters import bp
 from app.posters.forms import EditPlaceForm, PosterOptionsForm, RegisterPlaceForm, RetirePlaceForm
 from app.posters.poster import make_poster, qr_modules, qr_png, qr_svg, qr_svg_at, short_link_for
 from app.posters.svg_layout import layout_poster
+from app.public_address import public_url_for
 from app.services.mail import send_email
 from app.services.places import (SMALLEST_SHOWN_COUNT, live_place, normalise_place_code, place_for_manage_token,
                                   record_scan, register_place, reports_by_week, retire_place, scans_by_day,
@@ -81,7 +82,7 @@ def register():
     if form.validate_on_submit():
         registration = register_place(db.session, form.details(), _now())
         place = registration.place
-        manage_link = url_for("posters.manage", key=registration.manage_token, _external=True)
+        manage_link = public_url_for("posters.manage", key=registration.manage_token)
         emailed = _email_links(place, manage_link) if place.contact_email else None
         return _private(render_template("posters/created.html", place=place, short_link=short_link_for(place),
                                         manage_link=manage_link, emailed=emailed,
@@ -144,14 +145,24 @@ def _render_manage(place: Place, key: str, edit_form=None, retire_form=None, sav
         key=key,
         saved=saved,
         edit_form=edit_form or EditPlaceForm(obj=place),
-        retire_form=retire_form or RetirePlaceForm(),
-        poster_form=PosterOptionsForm(formdata=None, key=key, language=place.language),
+        retire_form=_ids_prefixed(retire_form or RetirePlaceForm(), "retire"),
+        poster_form=_ids_prefixed(PosterOptionsForm(formdata=None, key=key, language=place.language), "poster"),
         short_link=short_link_for(place),
         scans=scans_by_day(db.session, place, today),
         reports=reports_by_week(db.session, place, today),
         smallest_shown=SMALLEST_SHOWN_COUNT,
         language_links=_manage_page_language_links(key),
     ), status)
+
+
+def _ids_prefixed(form, prefix: str):
+    """Three forms share the manage page, two with a `language`, a `csrf_token` and a `submit`:
+    their ids (not their names, which the posts and the poster's address use) get a prefix, so no
+    id is on the page twice and each label still names its own field."""
+    for f in form:
+        f.id = f"{prefix}-{f.id}"
+        f.label.field_id = f.id
+    return form
 
 
 # --- Posters -------------------------------------------------------------------------------

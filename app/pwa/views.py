@@ -6,7 +6,7 @@ import json
 
 from flask import current_app, g, jsonify, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import text
+from sqlalchemy import Engine, NullPool, create_engine, text
 
 from app.extensions import assets, db
 from app.i18n import available_languages, best_language, html_lang, text_direction
@@ -28,11 +28,23 @@ def root():
 @bp.get("/healthz")
 def healthz():
     try:
-        db.session.execute(text("SELECT 1"))
+        with _unpooled_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means: not healthy
-        db.session.rollback()
         return jsonify({"status": "unavailable", "database": "unreachable"}), 503
     return jsonify({"status": "ok"})
+
+
+def _unpooled_engine() -> Engine:
+    """An engine that opens a new connection each time (NullPool). A connection kept in the pool
+    can go on working while the database refuses new ones (restarted, full, a changed password),
+    and the next worker or request would find out; the health check must find out first."""
+    engine = current_app.extensions.get("noticed.healthz_engine")
+    if engine is None:
+        connect_args = current_app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
+        engine = create_engine(db.engine.url, poolclass=NullPool, connect_args=connect_args)
+        current_app.extensions["noticed.healthz_engine"] = engine
+    return engine
 
 
 def asset_urls() -> list[str]:

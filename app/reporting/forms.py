@@ -43,18 +43,26 @@ def typeable_text(value):
 
 def kind_choices():
     return [
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(ConcernKind.THREAT.value, _l("A threat, or someone saying they will hurt people")),
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(ConcernKind.ONLINE.value, _l("A worrying post or message online")),
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(ConcernKind.WEAPONS.value, _l("Weapons, or planning an attack")),
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(ConcernKind.SELF_HARM.value, _l("Someone who may hurt themselves")),
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(ConcernKind.OTHER.value, _l("Something else")),
     ]
 
 
 def danger_choices():
     return [
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(DangerNow.YES.value, _l("Yes")),
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(DangerNow.NO.value, _l("No")),
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         SelectChoice(DangerNow.UNSURE.value, _l("I am not sure")),
     ]
 
@@ -66,12 +74,14 @@ def valid_uuid(form, field):
     except (TypeError, ValueError, AttributeError):
         canonical = False
     if not canonical:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise ValidationError(_l("This report has a broken identifier. Please start a new report."))
 
 
 def valid_receipt(form, field):
     # Exactly as made by new_receipt() (the page or the phone): a report carries it, nobody types it.
     if not field.data or normalise_receipt(field.data) != field.data:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise ValidationError(_l("The receipt code must be three groups of four letters and numbers."))
 
 
@@ -81,6 +91,7 @@ def valid_when(form, field):
     try:
         datetime.strptime(field.data, "%Y-%m-%dT%H:%M")
     except ValueError:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise ValidationError(_l("Give the date and time like 2026-05-31 14:30, or leave it blank."))
 
 
@@ -98,6 +109,7 @@ def valid_place(form, field):
     # Empty, or a code: not Optional(), which would take "  " for empty where the API's schema
     # (app/api/openapi.json) refuses it.
     if field.data and not PLACE_CODE.fullmatch(field.data):
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise ValidationError(_l("This place code is not valid. Leave it blank and describe the place instead."))
 
 
@@ -105,42 +117,60 @@ class ReportForm(FlaskForm):
     report_id = HiddenField(validators=[DataRequired(), valid_uuid])
     receipt = HiddenField(validators=[DataRequired(), valid_receipt])
     place = HiddenField(validators=[valid_place])
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     kind = RadioField(_l("What are you worried about?"), choices=kind_choices(),
+                      # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                       validators=[InputRequired(_l("Choose what you are worried about."))])
     description = TextAreaField(
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         _l("What happened?"), filters=[typeable_text],
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         validators=[DataRequired(_l("Tell us what happened.")),
+                    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                     LengthAsSent(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
         render_kw={"maxlength": DESCRIPTION_MAX, "rows": 8},
     )
     # Only a truly empty answer is "not answered" (it becomes "unsure"): Optional() would also wave
     # white space through unchecked, all the way to DangerNow(" ").
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     danger_now = RadioField(_l("Is anyone in danger right now?"), choices=danger_choices(),
                             default=DangerNow.UNSURE.value, validators=[Optional(strip_whitespace=False)])
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     involved = TextAreaField(_l("Who is involved? (optional)"), filters=[typeable_text],
+                             # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                              validators=[LengthAsSent(max=2000, message=_l("Please keep this under %(max)d characters."))],
                              render_kw={"rows": 3})
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     location = StringField(_l("Where? (optional)"), filters=[typeable_text],
+                           # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                            validators=[LengthAsSent(max=500, message=_l("Please keep this under %(max)d characters."))])
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     occurred_at = StringField(_l("When? (optional)"), validators=[valid_when],
                               render_kw={"type": "datetime-local"})
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     still_happening = BooleanField(_l("It is still happening"))
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     contact = StringField(_l("Your name, phone or email (optional)"), filters=[typeable_text],
+                          # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                           validators=[LengthAsSent(max=300, message=_l("Please keep this under %(max)d characters."))],
                           render_kw={"autocomplete": "off"})
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     photos = MultipleFileField(_l("Photos or screenshots (optional, up to 3)"),
                                render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
     # The honeypot: hidden from people (visually, from screen readers and from the Tab key) and
     # left empty by them; bots that fill every field fill it. See honeypot_filled().
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     honeypot = StringField(_l("Leave this empty"), name=HONEYPOT_FIELD_NAME, render_kw={
         "autocomplete": "off", "tabindex": "-1",
         # Each password manager's own "leave this field alone": 1Password, LastPass, Bitwarden, Dashlane.
         "data-1p-ignore": True, "data-lpignore": "true", "data-bwignore": True, "data-form-type": "other"})
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     submit = SubmitField(_l("Send report"))
 
     def validate_photos(self, field):
         files = [f for f in (field.data or []) if getattr(f, "filename", None)]
         if len(files) > MAX_PHOTOS:
+            # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
             raise ValidationError(_l("You can send up to %(count)d photos.", count=MAX_PHOTOS))
 
     def honeypot_filled(self) -> bool:
@@ -152,17 +182,24 @@ class ReportForm(FlaskForm):
 
 
 class StatusLookupForm(FlaskForm):
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     receipt = StringField(_l("Your receipt code"),
+                          # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                           validators=[DataRequired(_l("Enter the receipt code you were given."))],
                           render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                                      "inputmode": "text", "placeholder": "XXXX-XXXX-XXXX"})
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     submit = SubmitField(_l("Check report"))
 
 
 class ReplyForm(FlaskForm):
     receipt = HiddenField(validators=[DataRequired()])
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     body = TextAreaField(_l("Your answer"),
+                         # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                          validators=[DataRequired(_l("Write a message first.")),
+                                     # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                                      LengthAsSent(max=DESCRIPTION_MAX, message=_l("Please keep this under %(max)d characters."))],
                          render_kw={"rows": 4})
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     submit = SubmitField(_l("Send answer"))

@@ -17,8 +17,7 @@ from app.services.attachments import attachment_store
 from app.services.photos import PhotoError
 from app.services.places import normalise_place_code, place_name_for_code
 from app.services.receipts import new_receipt, normalise_receipt
-from app.services.reports import (ReceiptInUse, ReportConflict, add_reporter_message, find_by_receipt,
-                                  submit_report)
+from app.services.reports import ReportConflict, add_reporter_message, find_by_receipt, submit_report
 
 STATUS_STEPS = [PublicStatus.RECEIVED, PublicStatus.REVIEWING, PublicStatus.ACTION_TAKEN, PublicStatus.CLOSED]
 
@@ -31,6 +30,7 @@ def _private(response):
 def _explain_expired_token(form) -> None:
     if "csrf_token" in form.errors:
         form.errors.pop("csrf_token")
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         form.form_errors.append(_("This page was open too long. Your words are still here: please press Send again."))
 
 
@@ -49,6 +49,7 @@ def _not_saved(form, place_name, error):
     """The form again with the reporter's words, a 503 and what to do: nothing was stored."""
     db.session.rollback()
     log_unavailable(error)
+    # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
     form.form_errors.append(_("We could not save your report just now. Your words are still here: "
                               "please press Send again in a few minutes."))
     response = make_response(render_template("reporting/form.html", form=form, place_name=place_name), 503)
@@ -90,7 +91,7 @@ def form():
             submission = submission_from_form(form, photos, Channel.WEB_FORM, g.lang)
             try:
                 store = attachment_store(current_app.config)
-                submit_report(db.session, store, submission, current_app.config["SECRET_KEY"])
+                result = submit_report(db.session, store, submission, current_app.config["SECRET_KEY"])
             except OSError as error:  # the attachment store is full or failing; nothing was kept
                 return _not_saved(form, place_name, error)
             except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
@@ -98,13 +99,12 @@ def form():
                     raise
                 return _not_saved(form, place_name, error)
             except ReportConflict:
+                # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                 form.form_errors.append(_("This report was already sent with different words. "
                                           "Please start a new report."))
-            except ReceiptInUse:
-                form.receipt.data = new_receipt()
-                form.form_errors.append(_("Please press Send again."))
             else:
-                return _private(make_response(render_template("reporting/receipt.html", receipt=submission.receipt,
+                # The report's code: the one in the form, or the server's if another report holds that one.
+                return _private(make_response(render_template("reporting/receipt.html", receipt=result.receipt,
                                                               kind=submission.content.kind)))
     _explain_expired_token(form)
     return _private(make_response(render_template("reporting/form.html", form=form, place_name=place_name), 422))
@@ -121,6 +121,7 @@ def status():
         if report:
             return _private(make_response(_render_status(report, receipt, ReplyForm(receipt=receipt))))
         # The same answer whether the code is malformed or simply not ours.
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         form.receipt.errors = [_("We could not find a report with that code. Check the code and try again.")]
     _explain_expired_token(form)
     return _private(make_response(render_template("reporting/status_lookup.html", form=form),
@@ -136,6 +137,7 @@ def reply():
     report = find_by_receipt(db.session, receipt, current_app.config["SECRET_KEY"]) if receipt else None
     if report is None:
         lookup = StatusLookupForm()
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         lookup.receipt.errors = [_("We could not find a report with that code. Check the code and try again.")]
         return _private(make_response(render_template("reporting/status_lookup.html", form=lookup), 422))
     if form.validate_on_submit():

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models.report import Report
 from app.models.staff import Alert, AlertDelivery, Role, StaffUser
+from app.public_address import public_link
 from app.services.cases import reassessments
 from app.services.triage import Urgency, urgency
 from app.services.clock import as_utc, now_utc
@@ -89,7 +90,7 @@ def create_alert(session: Session, report: Report, now: datetime | None = None) 
 
 
 def report_link(settings: AlertSettings, report_id: int) -> str:
-    return f"{settings.base_url}/staff/reports/{report_id}"
+    return public_link(settings.base_url, f"/staff/reports/{report_id}")
 
 
 def _alert_message(settings: AlertSettings, report_id: int) -> tuple[str, str]:
@@ -178,7 +179,8 @@ def send_due_reassessments(session: Session, settings: AlertSettings, today: dat
             by_owner.setdefault(case.owner.id, []).append(case)
     sent = 0
     for cases in by_owner.values():
-        lines = [f"{settings.base_url}/staff/cases/{case.id}  ({case.reassess_on.isoformat()})" for case in cases]
+        lines = [f"{public_link(settings.base_url, f'/staff/cases/{case.id}')}  ({case.reassess_on.isoformat()})"
+                 for case in cases]
         body = "\n\n".join([_("These cases are due or overdue for reassessment:"), "\n".join(lines)])
         try:
             send_email(cases[0].owner.email, _("Noticed: reassessments due"), body)

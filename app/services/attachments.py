@@ -49,6 +49,12 @@ class AttachmentStore(ABC):
         not written for `seconds`."""
 
 
+# Photos of a report are for the prevention team only: readable by the app's own user, not by
+# every account on the machine (the usual umask would give 0644). The folder is made 0700 too.
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
 class FolderStore(AttachmentStore):
     """Files in one folder, written under a temporary name, fsynced, then renamed."""
 
@@ -56,11 +62,13 @@ class FolderStore(AttachmentStore):
         self.folder = Path(folder)
 
     def save(self, name: str, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         final = self.folder / name
         partial = self.folder / f".{name}.part"
         try:
-            with open(partial, "wb") as handle:
+            # The mode is set at creation (os.open), so the photo is never readable by others, not
+            # even between its creation and a later chmod.
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -7,8 +7,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models.case import (Case, CaseAssessment, CaseNote, CaseOutcome, CasePriority, CaseReopening, CaseStatus,
                              CaseTask, Referral, ReferralKind)
@@ -16,6 +16,7 @@ from app.models.report import Report
 from app.models.staff import Role, StaffUser
 from app.services import audit
 from app.services.clock import now_utc
+from app.services.listing import KeysetPage, PageAt, SortKey, keyset_page
 
 ASSESSMENT_PROMPTS = ("communicated_intent", "grievance", "violence_interest_or_weapons_access",
                       "planning_or_preparation", "stressors", "protective_factors", "support_in_place",
@@ -61,15 +62,35 @@ def open_cases(session: Session, staff: StaffUser) -> list[Case]:
     return list(session.execute(query).scalars())
 
 
-def cases_for(session: Session, staff: StaffUser, status: str | None = None) -> list[Case]:
-    query = select(Case).order_by(Case.id.desc())
+# The case list is newest first; its page links carry a case's number.
+CASE_KEY = SortKey(int)
+
+
+@dataclass(frozen=True)
+class CaseList:
+    page: KeysetPage  # of Case, each with its owner loaded
+    report_counts: dict[int, int]  # case id -> reports linked; a case without any is absent
+
+
+def cases_for(session: Session, staff: StaffUser, status: str | None = None, page_at: PageAt = PageAt()) -> CaseList:
+    """A page of the cases the staff member may see, newest first, in a fixed number of queries."""
+    query = select(Case).options(selectinload(Case.owner))
     if status == "open":
         query = query.where(Case.status != CaseStatus.CLOSED)
     elif status == "closed":
         query = query.where(Case.status == CaseStatus.CLOSED)
     if staff.role != Role.ADMIN:
         query = query.where(Case.team_id == staff.team_id)
-    return list(session.execute(query).scalars())
+    page = keyset_page(session, query, (Case.id,), lambda case: (case.id,), CASE_KEY, page_at)
+    return CaseList(page, report_counts(session, [case.id for case in page.items]))
+
+
+def report_counts(session: Session, case_ids: list[int]) -> dict[int, int]:
+    """How many reports each case links, in one query for the lot."""
+    if not case_ids:
+        return {}
+    return dict(session.execute(select(Report.case_id, func.count()).where(Report.case_id.in_(case_ids))
+                                .group_by(Report.case_id)).all())
 
 
 def record_view(session: Session, staff: StaffUser, case: Case) -> None:
@@ -267,7 +288,7 @@ def reassessments(session: Session, staff: StaffUser | None, today: date, horizo
     """Open cases whose reassessment date has passed, and those coming up soon."""
     query = (select(Case).where(Case.status != CaseStatus.CLOSED, Case.reassess_on.is_not(None),
                                 Case.reassess_on <= today + timedelta(days=horizon_days))
-             .order_by(Case.reassess_on, Case.id))
+             .order_by(Case.reassess_on, Case.id).options(joinedload(Case.owner)))
     if staff is not None and staff.role != Role.ADMIN:
         query = query.where(Case.team_id == staff.team_id)
     found = list(session.execute(query).scalars())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -17,8 +18,12 @@ REPORT_COLUMNS = ["id", "received_at", "team_id", "kind", "danger_now", "still_h
                   "involved", "location", "occurred_at", "place_code", "language", "channel", "public_status",
                   "triage_decision", "triaged_at", "case_id", "possibly_automated"]
 AUDIT_COLUMNS = ["id", "at", "actor", "action", "subject_type", "subject_id", "detail"]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection). Checked after
+# NFKC, which folds the look-alikes spreadsheets also accept (fullwidth ＝＋－＠, small ﹦﹢﹣﹫) into
+# these; the minus sign U+2212 has no such fold.
+FORMULA_STARTS = ("=", "+", "-", "@", "\u2212")
+# Control characters that start a formula (or hide one on the next line) even before those.
+CONTROL_STARTS = ("\t", "\r", "\n")
 
 
 def neutralise(value) -> str:
@@ -30,7 +35,12 @@ def neutralise(value) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     text = str(getattr(value, "value", value))
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _reads_as_formula(text) else text
+
+
+def _reads_as_formula(text: str) -> bool:
+    # Leading spaces (ideographic and no-break ones too) do not stop a spreadsheet from reading on.
+    return text.startswith(CONTROL_STARTS) or unicodedata.normalize("NFKC", text).lstrip().startswith(FORMULA_STARTS)
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ class CleanPhoto:
 
 def clean_photo(raw: bytes) -> CleanPhoto:
     if len(raw) > MAX_PHOTO_BYTES:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise PhotoError(_l("Each photo can be at most 10 MB."))
     if not raw:
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise PhotoError(_l("That photo file is empty."))
     try:
         with warnings.catch_warnings():
@@ -49,16 +51,20 @@ def clean_photo(raw: bytes) -> CleanPhoto:
             image = Image.open(io.BytesIO(raw))
             source_format = image.format
             if source_format not in ACCEPTED_FORMATS:
+                # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                 raise PhotoError(_l("Photos must be JPEG, PNG, WebP or HEIC pictures."))
             if image.width * image.height > MAX_PIXELS:
+                # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
                 raise PhotoError(_l("That picture is too large to process."))
             image.load()
             image = ImageOps.exif_transpose(image)
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise PhotoError(_l("That picture is too large to process.")) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        # Translators: SAFETY: someone in danger may read this; keep its numbers, links and meaning exact.
         raise PhotoError(_l("Photos must be JPEG, PNG, WebP or HEIC pictures.")) from None
 
     image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))

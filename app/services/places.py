@@ -142,6 +142,11 @@ def place_name_for_code(code: str | None) -> str | None:
     return place.name if place else None
 
 
+def live_place_names(session: Session) -> dict[str, str]:
+    """Every live place's name by its code, in one query: for pages that name many places."""
+    return dict(session.execute(select(Place.code, Place.name).where(Place.retired_at.is_(None))).all())
+
+
 def record_scan(session: Session, place: Place, day: date) -> None:
     """Add one to the place's counter for the day, in one statement (two phones at once both count)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

@@ -3,6 +3,12 @@
 A report is identified by the UUID its phone gave it. Sending it again (a retry after a lost
 response, a second tap, a second tab) is a replay: recognised by comparing content and
 answered with the same receipt. The same UUID with other content is a conflict.
+
+The receipt code is chosen by the phone (it must show one while offline), but a code another
+report already holds is never refused, which would tell anyone that the code exists outside
+the look-up budget: the report is stored under a code the server chooses, and the answer is
+the same 201 with a code in it. That code is derived with the secret from the report's UUID
+and the code sent, so a replay of the same request is given the same code again.
 """
 from __future__ import annotations
 
@@ -18,7 +24,10 @@ from sqlalchemy.orm import Session
 from app.models.report import Attachment, Channel, ConcernKind, DangerNow, Report
 from app.services.attachments import AttachmentStore
 from app.services.photos import CleanPhoto
-from app.services.receipts import hashes_match, receipt_hash
+from app.services.receipts import derived_receipt, hashes_match, receipt_hash
+
+# Codes to try, the phone's first: the next ones are taken only by astronomical bad luck.
+RECEIPT_CHOICES = 8
 
 
 @dataclass(frozen=True)
@@ -54,14 +63,12 @@ class ReportConflict(Exception):
     """The UUID is taken by a report with different content."""
 
 
-class ReceiptInUse(Exception):
-    """Another report already has this receipt code."""
-
-
 @dataclass(frozen=True)
 class SubmitResult:
     report: Report
     created: bool
+    # The report's receipt code: the one sent, or the server's when another report holds that one.
+    receipt: str
 
 
 def content_hash(submission: Submission, secret_key: str) -> str:
@@ -77,26 +84,55 @@ def minute_now() -> datetime:
     return datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
 
+def _receipt_choices(submission: Submission, secret_key: str) -> list[str]:
+    """The code sent, then the codes the server gives instead, always the same for this report."""
+    return [submission.receipt, *(derived_receipt(secret_key, "instead", str(choice), submission.public_id,
+                                                  submission.receipt) for choice in range(1, RECEIPT_CHOICES))]
+
+
+def _receipt_taken(session: Session, hashed_receipt: str) -> bool:
+    return session.execute(select(Report.id).where(Report.receipt_hash == hashed_receipt)).first() is not None
+
+
+def _free_receipt(session: Session, submission: Submission, secret_key: str) -> str:
+    for receipt in _receipt_choices(submission, secret_key):
+        if not _receipt_taken(session, receipt_hash(receipt, secret_key)):
+            return receipt
+    raise RuntimeError("no free receipt code")  # every choice taken: a broken random source, not bad luck
+
+
+def _receipt_of(report: Report, submission: Submission, secret_key: str) -> str:
+    for receipt in _receipt_choices(submission, secret_key):
+        if hashes_match(report.receipt_hash, receipt_hash(receipt, secret_key)):
+            return receipt
+    return submission.receipt  # cannot happen: the stored code was one of the choices
+
+
 def _existing(session: Session, submission: Submission, digest: str, secret_key: str) -> SubmitResult | None:
     report = session.execute(select(Report).where(Report.public_id == submission.public_id)).scalar_one_or_none()
     if report is None:
         return None
     if hashes_match(report.content_hash, digest):
-        return SubmitResult(report, created=False)
+        return SubmitResult(report, created=False, receipt=_receipt_of(report, submission, secret_key))
     raise ReportConflict(submission.public_id)
 
 
-def submit_report(session: Session, store: AttachmentStore, submission: Submission, secret_key: str) -> SubmitResult:
-    """Store the report and its photos in one transaction, or recognise it as already stored."""
+def submit_report(session: Session, store: AttachmentStore, submission: Submission, secret_key: str,
+                  lost_a_race: bool = False) -> SubmitResult:
+    """Store the report and its photos in one transaction, or recognise it as already stored.
+    The result says which receipt code the report has: the one sent, unless another report
+    holds it (see the module's docstring)."""
+    # The content hash covers the code as sent, so a replay matches whichever code was stored.
     digest = content_hash(submission, secret_key)
     existing = _existing(session, submission, digest, secret_key)
     if existing:
         return existing
 
+    receipt = _free_receipt(session, submission, secret_key)
     content = submission.content
     report = Report(
         public_id=submission.public_id,
-        receipt_hash=receipt_hash(submission.receipt, secret_key),
+        receipt_hash=receipt_hash(receipt, secret_key),
         content_hash=digest,
         kind=ConcernKind(content.kind),
         description=content.description,
@@ -129,19 +165,16 @@ def submit_report(session: Session, store: AttachmentStore, submission: Submissi
         existing = _existing(session, submission, digest, secret_key)
         if existing:
             return existing
-        if _receipt_taken(session, report.receipt_hash):
-            raise ReceiptInUse(submission.receipt) from None
+        if not lost_a_race and _receipt_taken(session, report.receipt_hash):
+            # Another report took the same code meanwhile: once more, and the next code is chosen.
+            return submit_report(session, store, submission, secret_key, lost_a_race=True)
         # Any other constraint failure is ours, not the reporter's: a 5xx, which the phone retries.
         raise
     except BaseException:
         session.rollback()
         _discard(store, written)
         raise
-    return SubmitResult(report, created=True)
-
-
-def _receipt_taken(session: Session, hashed_receipt: str) -> bool:
-    return session.execute(select(Report.id).where(Report.receipt_hash == hashed_receipt)).first() is not None
+    return SubmitResult(report, created=True, receipt=receipt)
 
 
 def _discard(store: AttachmentStore, names: list[str]) -> None:

@@ -1,5 +1,6 @@
-"""Staff accounts: passwords (argon2), two factors (TOTP with recovery codes), growing delays and
-a lock after repeated failures, invitations, roles and teams."""
+"""Staff accounts: passwords (argon2), two factors (TOTP with recovery codes), growing delays
+after repeated failures (never a lock: see throttle.py), sessions kept in the database,
+invitations, roles and teams."""
 from __future__ import annotations
 
 import enum
@@ -15,14 +16,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models.staff import RecoveryCode, Role, StaffUser, Team
+from app.models.staff import RecoveryCode, Role, StaffSession, StaffUser, Team
 from app.services import audit
 from app.services.clock import as_utc, now_utc
+from app.services.throttle import WARN_HOLDER_AT_FAILURE, SignInAttempts, SignInThrottle
 
 MIN_PASSWORD_LENGTH = 12
-FREE_FAILURES = 3  # mistyping happens: no delay for the first few
-LOCK_AFTER_FAILURES = 10  # then only an admin (or `flask staff unlock`) lets the account in again
-LONGEST_DELAY_SECONDS = 300
+# A signed-in browser is signed out after STAFF_IDLE_MINUTES without a request, and after this
+# however busy it is kept: a stolen cookie cannot be kept alive by using it.
+SESSION_LIFETIME = timedelta(hours=12)
 RECOVERY_CODE_COUNT = 10
 INVITE_LIFETIME = timedelta(days=3)
 ISSUER = "Noticed"
@@ -62,7 +64,7 @@ def check_password_rules(password: str, email: str = "") -> None:
 def set_password(staff: StaffUser, password: str) -> None:
     check_password_rules(password, staff.email)
     staff.password_hash = _hasher.hash(password)
-    staff.session_token = secrets.token_hex(16)  # signs out every other session
+    end_every_session(staff)
 
 
 def _password_matches(staff: StaffUser | None, password: str) -> bool:
@@ -82,104 +84,150 @@ class Attempt(enum.StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     TOO_SOON = "too_soon"  # inside the growing delay: not even checked
-    LOCKED = "locked"
 
 
 @dataclass(frozen=True)
 class AttemptResult:
     outcome: Attempt
     staff: StaffUser | None = None
-    wait_seconds: int = 0
+    wait: timedelta = timedelta(0)
+    # This failure is the one that starts the waits: the account holder (if the e-mail has an
+    # account) should be told that someone may be guessing.
+    warn_holder: StaffUser | None = None
 
 
-def delay_after(failures: int) -> int:
-    """Seconds to wait before the next try: 0 for the first few failures, then doubling."""
-    if failures < FREE_FAILURES:
-        return 0
-    return min(2 ** (failures - FREE_FAILURES + 1), LONGEST_DELAY_SECONDS)
+def _failure(attempts: SignInAttempts, staff: StaffUser | None, now: datetime) -> AttemptResult:
+    failures, wait = attempts.failed(now)
+    warn = staff if staff is not None and failures == WARN_HOLDER_AT_FAILURE else None
+    return AttemptResult(Attempt.REJECTED, wait=wait, warn_holder=warn)
 
 
-def _refusal(staff: StaffUser, now: datetime) -> AttemptResult | None:
-    if staff.locked:
-        return AttemptResult(Attempt.LOCKED)
-    not_before = as_utc(staff.retry_not_before)
-    if not_before and now < not_before:
-        return AttemptResult(Attempt.TOO_SOON, wait_seconds=int((not_before - now).total_seconds()) + 1)
-    return None
-
-
-def _record_failure(session: Session, staff: StaffUser, now: datetime) -> AttemptResult:
-    staff.failed_sign_ins += 1
-    if staff.failed_sign_ins >= LOCK_AFTER_FAILURES:
-        staff.locked = True
-        audit.record(session, None, "staff.locked", "staff", staff.id, "too many failed sign-ins", at=now)
-    wait = delay_after(staff.failed_sign_ins)
-    staff.retry_not_before = now + timedelta(seconds=wait) if wait else None
-    session.commit()
-    return AttemptResult(Attempt.LOCKED if staff.locked else Attempt.REJECTED, wait_seconds=wait)
-
-
-def check_password(session: Session, email: str, password: str, now: datetime | None = None) -> AttemptResult:
-    """The first factor. Success does not clear the failure count: only a full sign-in does,
-    so knowing the password does not buy unlimited guesses at the second factor."""
+def check_password(session: Session, email: str, password: str, attempts: SignInAttempts,
+                   now: datetime | None = None) -> AttemptResult:
+    """The first factor. A known and an unknown e-mail take the same steps (the throttle, a
+    look-up, one argon2 check: against a dummy hash when there is no account) and get the same
+    answer. Success does not reset the failures: only a full sign-in does, so knowing the
+    password does not buy unlimited guesses at the second factor."""
     now = now or now_utc()
+    wait = attempts.wait(now)
+    if wait:
+        return AttemptResult(Attempt.TOO_SOON, wait=wait)
     staff = find_by_email(session, email)
-    if staff is None or not staff.active:
-        _password_matches(None, password)
-        return AttemptResult(Attempt.REJECTED)
-    refusal = _refusal(staff, now)
-    if refusal:
-        return refusal
+    if staff is not None and not staff.active:
+        staff = None
     if not _password_matches(staff, password):
-        return _record_failure(session, staff, now)
+        return _failure(attempts, staff, now)
     session.commit()  # a rehashed password
     return AttemptResult(Attempt.ACCEPTED, staff)
 
 
-def check_second_factor(session: Session, staff: StaffUser, code: str, now: datetime | None = None) -> AttemptResult:
+def check_second_factor(session: Session, staff: StaffUser, code: str, attempts: SignInAttempts,
+                        now: datetime | None = None) -> AttemptResult:
     """A TOTP code from the authenticator app, or one of the recovery codes (used once)."""
     now = now or now_utc()
-    refusal = _refusal(staff, now)
-    if refusal:
-        return refusal
+    wait = attempts.wait(now)
+    if wait:
+        return AttemptResult(Attempt.TOO_SOON, wait=wait)
     if not (_totp_matches(staff, code, now) or _use_recovery_code(staff, code, now)):
-        return _record_failure(session, staff, now)
-    _forget_failures(staff)
+        return _failure(attempts, staff, now)
+    attempts.succeeded()
     session.commit()
     return AttemptResult(Attempt.ACCEPTED, staff)
 
 
-def _forget_failures(staff: StaffUser) -> None:
-    staff.failed_sign_ins = 0
-    staff.retry_not_before = None
-
-
 def change_own_password(session: Session, staff: StaffUser, current_password: str, new_password: str,
-                        now: datetime | None = None) -> AttemptResult:
+                        attempts: SignInAttempts, now: datetime | None = None) -> AttemptResult:
     """A signed-in person choosing a new password. The current one is checked as at sign-in,
-    with the same delays and lock, so an unlocked computer left signed in is not enough to take
+    with the same growing delays, so an unlocked computer left signed in is not enough to take
     the account over. Raises StaffError, before anything is checked or counted, for a new
-    password the rules refuse. Success ends every other session (see set_password)."""
+    password the rules refuse. Success ends every session (see set_password): the caller
+    starts a new one for this browser."""
     check_password_rules(new_password, staff.email)
     now = now or now_utc()
-    refusal = _refusal(staff, now)
-    if refusal:
-        return refusal
+    wait = attempts.wait(now)
+    if wait:
+        return AttemptResult(Attempt.TOO_SOON, wait=wait)
     if not _password_matches(staff, current_password):
-        return _record_failure(session, staff, now)
+        return _failure(attempts, staff, now)
     set_password(staff, new_password)
-    _forget_failures(staff)
+    attempts.succeeded()
     audit.record(session, staff, "staff.password_changed", "staff", staff.id, at=now)
     session.commit()
     return AttemptResult(Attempt.ACCEPTED, staff)
 
 
-def unlock(session: Session, staff: StaffUser, actor: StaffUser | None) -> None:
-    staff.locked = False
-    staff.failed_sign_ins = 0
-    staff.retry_not_before = None
+def let_try_again(session: Session, staff: StaffUser, throttle: SignInThrottle, actor: StaffUser | None) -> None:
+    """An admin (or `flask staff unlock`) lifts the wait that failed sign-ins put on an account."""
+    throttle.account(staff.email).forget()
     audit.record(session, actor, "staff.unlocked", "staff", staff.id)
     session.commit()
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+def _session_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, staff: StaffUser, now: datetime | None = None) -> str:
+    """A new signed-in session for one browser; returns the token its cookie carries (only the
+    hash is kept). The caller commits."""
+    now = now or now_utc()
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(staff=staff, token_hash=_session_hash(token), started_at=now, last_seen_at=now))
+    session.flush()
+    return token
+
+
+def _find_session(session: Session, staff: StaffUser, token: str | None) -> StaffSession | None:
+    if not token:
+        return None
+    found = session.execute(select(StaffSession).where(StaffSession.token_hash == _session_hash(token))
+                            ).scalar_one_or_none()
+    return found if found is not None and found.staff_id == staff.id else None
+
+
+class SessionState(enum.StrEnum):
+    CURRENT = "current"
+    IDLE = "idle"  # unused for longer than the idle limit
+    EXPIRED = "expired"  # older than SESSION_LIFETIME
+    ENDED = "ended"  # signed out, or ended by a new password, role or a disabled account
+
+
+def use_session(session: Session, staff: StaffUser, token: str | None, idle_limit: timedelta,
+                now: datetime | None = None) -> SessionState:
+    """Check the session of a request and count it as used. A session that is no longer current
+    is deleted, so it cannot come back. Commits only when something changed (at most once a
+    minute per session: times are kept to the minute)."""
+    now = now or now_utc()
+    found = _find_session(session, staff, token)
+    if found is None:
+        return SessionState.ENDED
+    state = SessionState.CURRENT
+    if now - as_utc(found.started_at) > SESSION_LIFETIME:
+        state = SessionState.EXPIRED
+    elif now - as_utc(found.last_seen_at) > idle_limit:
+        state = SessionState.IDLE
+    if state != SessionState.CURRENT:
+        session.delete(found)
+        session.commit()
+    elif now.replace(second=0, microsecond=0) > as_utc(found.last_seen_at):
+        found.last_seen_at = now
+        session.commit()
+    return state
+
+
+def end_session(session: Session, staff: StaffUser, token: str | None) -> None:
+    """Signing out: the session's row goes, so a copy of its cookie opens nothing afterwards."""
+    found = _find_session(session, staff, token)
+    if found is not None:
+        session.delete(found)
+
+
+def end_every_session(staff: StaffUser) -> None:
+    """Every browser signed in as this person is signed out at its next request."""
+    staff.session_token = secrets.token_hex(16)
+    staff.sessions.clear()
 
 
 # Two factors -------------------------------------------------------------------------------
@@ -255,7 +303,7 @@ def reset_two_factor(session: Session, staff: StaffUser, actor: StaffUser | None
     staff.totp_secret = ""
     staff.totp_last_step = 0
     staff.recovery_codes = []
-    staff.session_token = secrets.token_hex(16)
+    end_every_session(staff)
     audit.record(session, actor, "staff.two_factor_reset", "staff", staff.id)
     session.commit()
 
@@ -271,7 +319,7 @@ def create_staff(session: Session, email: str, role: Role, password: str | None 
         raise StaffError("email_taken")
     staff = StaffUser(email=email, role=role, team=team or default_team(session), active=True,
                       session_token=secrets.token_hex(16), created_at=now_utc(), password_hash="",
-                      totp_secret="", totp_last_step=0, failed_sign_ins=0, locked=False)
+                      totp_secret="", totp_last_step=0)
     if password is not None:
         set_password(staff, password)
     session.add(staff)
@@ -320,7 +368,7 @@ def change_role(session: Session, staff: StaffUser, role: Role, actor: StaffUser
         raise StaffError("last_admin")
     audit.record(session, actor, "staff.role_changed", "staff", staff.id, f"{staff.role.value} -> {role.value}")
     staff.role = role
-    staff.session_token = secrets.token_hex(16)  # the new role applies from the next sign-in
+    end_every_session(staff)  # the new role applies from the next sign-in
     session.commit()
 
 
@@ -328,7 +376,7 @@ def set_active(session: Session, staff: StaffUser, active: bool, actor: StaffUse
     if not active and staff.role == Role.ADMIN and _active_admins(session) <= 1:
         raise StaffError("last_admin")
     staff.active = active
-    staff.session_token = secrets.token_hex(16)
+    end_every_session(staff)
     audit.record(session, actor, "staff.enabled" if active else "staff.disabled", "staff", staff.id)
     session.commit()
 
@@ -356,7 +404,7 @@ def load_signed_in(session: Session, login_id: str) -> StaffUser | None:
     if not staff_id.isdigit():
         return None
     staff = session.get(StaffUser, int(staff_id))
-    if staff is None or not staff.active or staff.locked or not hmac.compare_digest(staff.session_token, token):
+    if staff is None or not staff.active or not hmac.compare_digest(staff.session_token, token):
         return None
     return staff
 

@@ -8,11 +8,13 @@ tells every process to reload the approved translations (app/i18n_overrides.py).
 """
 from __future__ import annotations
 
+import difflib
 import enum
 import gettext
 import hashlib
 import linecache
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,9 +32,10 @@ from app.models.staff import Role, StaffUser
 from app.models.translation import (SuggestionStatus, TranslationCatalogVersion, TranslationLanguage,
                                     TranslationSuggestion)
 from app.services import audit
-from app.services.translation_checks import Problem, check_plural_forms, check_translation
+from app.services.translation_checks import Problem, check_plural_forms, check_translation, render_as_allowed
 # The ship policy's own tests of a message, so that the counts here agree with the switcher's.
-from app.translation_policy import AWAITING_REVIEW, Readiness, _is_safety_critical, _translated, is_listed
+from app.translation_policy import (AWAITING_REVIEW, COMMENT_TAG, Readiness, _is_safety_critical, _translated,
+                                    is_listed)
 from app.services.clock import now_utc
 
 TRANSLATION_ROLES = frozenset({Role.TRANSLATOR, Role.LEAD, Role.ADMIN})
@@ -126,6 +129,12 @@ def catalog_languages(translations_dir: Path) -> list[str]:
                   if path.parent.parent.name != SOURCE_LANGUAGE)
 
 
+def _translator_notes(message) -> tuple[str, ...]:
+    """The notes for translators, whole: a catalog wraps a long note over several comment lines."""
+    note = " ".join(line.removeprefix(COMMENT_TAG).strip() for line in message.auto_comments)
+    return ((note,) if note else ()) + tuple(message.user_comments)
+
+
 def _catalog_message(message) -> CatalogMessage:
     ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
     forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
@@ -134,7 +143,7 @@ def _catalog_message(message) -> CatalogMessage:
         msgctxt=message.context, forms=tuple(form or "" for form in forms), fuzzy=message.fuzzy,
         translated=_translated(message), safety_critical=_is_safety_critical(message),
         is_button=looks_like_button(ids[0], message.locations),
-        comments=tuple(message.auto_comments) + tuple(message.user_comments), locations=tuple(message.locations))
+        comments=_translator_notes(message), locations=tuple(message.locations))
 
 
 def template_path(translations_dir: Path) -> Path:
@@ -453,15 +462,68 @@ def approve(session: Session, reviewer: StaffUser, suggestion: TranslationSugges
     session.commit()
 
 
-def reject(session: Session, reviewer: StaffUser, suggestion: TranslationSuggestion,
+REJECTION_REASON_MAX = 300
+
+
+def reject(session: Session, reviewer: StaffUser, suggestion: TranslationSuggestion, reason: str,
            now: datetime | None = None) -> None:
+    """Turn the suggestion down with a short reason, which its author sees: a volunteer told only
+    "rejected" does not know what to do better."""
     _reviewable(reviewer, suggestion)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise TranslationError("reason_needed")
     now = now or now_utc()
+    suggestion.review_note = reason[:REJECTION_REASON_MAX]
     suggestion.status = SuggestionStatus.REJECTED
     suggestion.reviewer_id = reviewer.id
     suggestion.reviewed_at = now
     audit.record(session, reviewer, "translation.rejected", "translation", suggestion.id, suggestion.language, at=now)
     session.commit()
+
+
+# What the reviewer sees --------------------------------------------------------------------
+
+# A word, a run of spaces, or one sign; Chinese and Japanese, written without spaces, by character.
+WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|\w+|\s+|[^\w\s]")
+
+
+class Change(enum.StrEnum):
+    SAME = "same"
+    REMOVED = "removed"
+    ADDED = "added"
+
+
+def word_diff(current: str, suggested: str) -> list[tuple[Change, str]]:
+    """The suggestion against what readers see now, word by word: what stays, goes and comes."""
+    before, after = WORD.findall(current), WORD.findall(suggested)
+    changes: list[tuple[Change, str]] = []
+    for operation, start, end, new_start, new_end in difflib.SequenceMatcher(None, before, after,
+                                                                              autojunk=False).get_opcodes():
+        if operation == "equal":
+            changes.append((Change.SAME, "".join(before[start:end])))
+            continue
+        if start < end:
+            changes.append((Change.REMOVED, "".join(before[start:end])))
+        if new_start < new_end:
+            changes.append((Change.ADDED, "".join(after[new_start:new_end])))
+    return changes
+
+
+@dataclass(frozen=True)
+class FormReview:
+    changes: list[tuple[Change, str]]
+    rendered: str  # HTML: only the English's own tags render (render_as_allowed)
+
+
+def review_of(message: CatalogMessage, current: list[str] | None, suggestion: TranslationSuggestion) -> list[FormReview]:
+    """For each form of a suggestion: its word diff against what readers see now (nothing, when
+    they see the English), and how it will render."""
+    current = current or []
+    sources = [message.msgid_plural if message.is_plural else message.msgid] * len(suggestion.forms)
+    return [FormReview(word_diff(current[index] if index < len(current) else "", form),
+                       render_as_allowed(sources[index], form))
+            for index, form in enumerate(suggestion.forms)]
 
 
 # Progress ----------------------------------------------------------------------------------
@@ -561,6 +623,12 @@ def _matches(row: MessageRow, wanted: MessageFilter) -> bool:
              *(row.approved.forms if row.approved else []), *(form for s in row.waiting for form in s.forms)]
     needle = wanted.search.casefold()
     return any(needle in text.casefold() for text in texts)
+
+
+def default_show(session: Session, catalog: LanguageCatalog) -> Show:
+    """What a language's page lists when nothing is chosen: what needs work, or, once nothing does,
+    every string, so that a volunteer who came to fix a wording finds it."""
+    return Show.NEEDS_WORK if message_rows(session, catalog, MessageFilter(show=Show.NEEDS_WORK)) else Show.ALL
 
 
 def message_rows(session: Session, catalog: LanguageCatalog, wanted: MessageFilter) -> list[MessageRow]:

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from app.models.report import Attachment, Channel, Report
 from app.services.attachments import attachment_store
+from app.services.receipts import normalise_receipt
+from app.services.reports import find_by_receipt
 from tests.factories import api_report, as_attachment, photo_with_gps
 
 URL = "/api/v1/reports"
@@ -71,12 +73,38 @@ def test_same_id_with_different_content_is_a_conflict(client, db_session):
     assert db_session.execute(select(Report.description)).scalar_one() == body["description"]
 
 
-def test_receipt_already_used_by_another_report_is_refused(client, db_session):
-    body = api_report()
-    post(client, body)
-    response = post(client, api_report(receipt=body["receipt"]))
-    assert response.status_code == 409
-    assert count(db_session) == 1
+def test_a_receipt_another_report_holds_is_replaced_by_a_code_the_server_chooses(client, db_session, app):
+    first = api_report()
+    post(client, first)
+    second = api_report(receipt=first["receipt"])
+    response = post(client, second)
+    assert response.status_code == 201  # never "in use": that would confirm the code exists
+    given = response.get_json()["receipt"]
+    assert given != first["receipt"] and normalise_receipt(given) == given
+    assert count(db_session) == 2
+    secret = app.config["SECRET_KEY"]
+    assert find_by_receipt(db_session, first["receipt"], secret).public_id == first["id"]
+    assert find_by_receipt(db_session, given, secret).public_id == second["id"]
+
+
+def test_the_answer_looks_the_same_whether_or_not_the_receipt_was_taken(client):
+    taken = api_report()
+    post(client, taken)
+    answers = [post(client, api_report()), post(client, api_report(receipt=taken["receipt"]))]
+    fresh, replaced = ((a.status_code, sorted(a.headers.keys()), sorted(a.get_json()), len(a.get_data()))
+                       for a in answers)
+    assert fresh == replaced
+
+
+def test_a_report_stored_under_the_servers_code_is_still_recognised_when_replayed(client, db_session):
+    first = api_report()
+    post(client, first)
+    second = api_report(receipt=first["receipt"])
+    given = post(client, second).get_json()["receipt"]
+    again = post(client, second, **{"X-Noticed-Attempt": "2"})
+    assert again.status_code == 200
+    assert again.get_json()["receipt"] == given
+    assert count(db_session) == 2
 
 
 @pytest.mark.parametrize("field, value", [

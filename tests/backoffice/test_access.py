@@ -3,12 +3,14 @@ can do what it should and nothing more."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.backoffice.access import SIGNED_OUT_PAGE, required_role
 from app.extensions import db
-from app.models.staff import Role
+from app.models.staff import Role, StaffSession
 from app.services.staff import set_active
 from app.services.triage import set_routing_rule
 from tests.backoffice.conftest import csrf_token, make_report, make_staff, make_team, page_token, post
@@ -138,11 +140,18 @@ def test_staff_pages_are_never_cached_or_indexed(staff_client):
     assert '<meta name="robots" content="noindex' in client.get("/staff/").get_data(as_text=True)
 
 
+def age_session(staff, started: timedelta = timedelta(0), last_seen: timedelta = timedelta(0)) -> None:
+    """Move the staff member's session back in time, as if started and last used that long ago."""
+    [row] = db.session.execute(select(StaffSession).where(StaffSession.staff_id == staff.id)).scalars()
+    row.started_at -= started
+    row.last_seen_at -= last_seen
+    db.session.commit()
+
+
 @pytest.mark.parametrize("minutes_idle, signed_in", [(5, True), (31, False)])
 def test_session_ends_after_the_idle_timeout(staff_client, minutes_idle, signed_in):
-    client, _ = staff_client(Role.VIEWER)
-    with client.session_transaction() as session:
-        session["staff_last_seen"] -= minutes_idle * 60
+    client, staff = staff_client(Role.VIEWER)
+    age_session(staff, started=timedelta(minutes=minutes_idle), last_seen=timedelta(minutes=minutes_idle))
     response = client.get("/staff/")
     assert (response.status_code == 200) is signed_in
     if not signed_in:

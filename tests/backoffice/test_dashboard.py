@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models.report import Channel, TriageDecision
 from app.models.staff import Role
 from app.services import triage
-from app.services.dashboard import band_counts, dashboard, weekly_counts
-from tests.backoffice.conftest import make_report, make_staff
+from app.services.dashboard import dashboard
+from tests.backoffice.conftest import make_report, make_staff, make_team
 
 
 def table_rows(html: str, caption: str) -> list[tuple[str, str]]:
@@ -18,17 +18,31 @@ def table_rows(html: str, caption: str) -> list[tuple[str, str]]:
     return re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table)
 
 
-def test_reports_are_counted_per_week_including_empty_weeks():
-    monday = date(2026, 3, 2)
-    received = [datetime(2026, 3, 3, 9, tzinfo=timezone.utc), datetime(2026, 3, 4, 9, tzinfo=timezone.utc),
-                datetime(2026, 2, 17, 9, tzinfo=timezone.utc)]
-    assert weekly_counts(received, monday + timedelta(days=2), weeks=3) == [
-        (date(2026, 2, 16), 1), (date(2026, 2, 23), 0), (monday, 2)]
+def received_on(report, moment: datetime):
+    report.received_at = moment
+    db.session.flush()
 
 
-def test_time_to_first_triage_falls_into_bands():
-    assert band_counts([0.5, 2, 30, 100]) == [("< 1 h", 1), ("1–4 h", 1), ("4–24 h", 0), ("1–3 days", 1),
-                                              ("> 3 days", 1)]
+def test_reports_are_counted_per_week_including_empty_weeks(app):
+    member = make_staff(Role.MEMBER)
+    wednesday = date(2026, 3, 4)
+    for moment in (datetime(2026, 3, 2, 0, 5, tzinfo=timezone.utc), datetime(2026, 3, 4, 23, 55, tzinfo=timezone.utc),
+                   datetime(2026, 2, 22, 23, 59, tzinfo=timezone.utc), datetime(2026, 1, 1, 9, tzinfo=timezone.utc)):
+        received_on(make_report(), moment)
+    figures = dashboard(db.session, member, wednesday, weeks=3)
+    assert figures.reports_per_week == [(date(2026, 2, 16), 1), (date(2026, 2, 23), 0), (date(2026, 3, 2), 2)]
+
+
+def test_time_to_first_triage_falls_into_bands_with_its_median(app):
+    member = make_staff(Role.MEMBER)
+    for hours in (0.5, 2, 30, 100):
+        report = make_report()
+        triage.triage(db.session, report, TriageDecision.MONITOR, member,
+                      now=report.received_at + timedelta(hours=hours))
+    make_report()  # not triaged yet: in no band
+    figures = dashboard(db.session, member, date.today())
+    assert figures.triage_bands == [("< 1 h", 1), ("1–4 h", 1), ("4–24 h", 0), ("1–3 days", 1), ("> 3 days", 1)]
+    assert figures.median_hours_to_triage == 16.0  # between 2 h and 30 h
 
 
 def test_dashboard_counts_kinds_channels_places_and_triage_time(app):
@@ -66,3 +80,17 @@ def test_chart_is_svg_drawn_here_that_loads_nothing_from_another_host(staff_clie
     assert not re.search(r'(?:href|src)="https?://', svg)
     assert "@import" not in svg
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_charts_draw_the_figures_their_page_counted_for_that_team_only(staff_client):
+    client, lead = staff_client(Role.LEAD)
+    make_report(kind="weapons")
+    page = client.get("/staff/dashboard").get_data(as_text=True)
+    chart_url = re.search(r'<img src="(/staff/dashboard/by-kind\.svg\?figures=[^"]+)"', page).group(1)
+    make_report(kind="online")  # arrives after the page was counted
+    assert "Online post or message" not in client.get(chart_url.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Online post or message" in client.get("/staff/dashboard/by-kind.svg").get_data(as_text=True)
+
+    other_team, _ = staff_client(Role.LEAD, make_team("Other High School"))
+    # Another team's viewer cannot borrow these figures through the address: it counts its own.
+    assert "Weapons or attack planning" not in other_team.get(chart_url.replace("&amp;", "&")).get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -22,6 +23,13 @@ from tests.factories import api_report
 def queue_report_ids(client, query: str = "") -> list[int]:
     html = client.get(f"/staff/?{query}").get_data(as_text=True)
     return [int(n) for n in re.findall(r'href="/staff/reports/(\d+)"', html)]
+
+
+def pager_links(html: str) -> dict[str, str]:
+    """The pager's links by their words: "Next page" -> its address."""
+    pager = re.search(r'<nav class="pager".*?</nav>', html, re.S)
+    return {words: unescape(href) for href, words in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>',
+                                                                   pager.group(0) if pager else "")}
 
 
 def test_report_from_a_routed_place_goes_to_that_team(app):
@@ -117,10 +125,27 @@ def test_queue_shows_new_reports_unless_asked_for_triaged_ones(staff_client):
 
 def test_queue_is_paged(staff_client):
     client, _ = staff_client(Role.VIEWER)
-    for _ in range(PAGE_SIZE + 2):
-        make_report()
-    assert len(queue_report_ids(client)) == PAGE_SIZE
-    assert len(queue_report_ids(client, "page=2")) == 2
+    newest_first = [make_report().id for _ in range(PAGE_SIZE + 2)][::-1]
+    first = client.get("/staff/?kind=threat").get_data(as_text=True)
+    assert queue_report_ids(client, "kind=threat") == newest_first[:PAGE_SIZE]
+    assert "First page" not in first and "Previous page" not in first
+    next_page = pager_links(first)["Next page"]
+    assert "kind=threat" in next_page  # the filters stay
+    second = client.get(next_page).get_data(as_text=True)
+    assert [int(n) for n in re.findall(r'href="/staff/reports/(\d+)"', second)] == newest_first[PAGE_SIZE:]
+    assert "Next page" not in second and "Last page" not in second
+    back = client.get(pager_links(second)["Previous page"]).get_data(as_text=True)
+    assert [int(n) for n in re.findall(r'href="/staff/reports/(\d+)"', back)] == newest_first[:PAGE_SIZE]
+    last = client.get(pager_links(first)["Last page"]).get_data(as_text=True)
+    assert [int(n) for n in re.findall(r'href="/staff/reports/(\d+)"', last)] == newest_first[-PAGE_SIZE:]
+
+
+def test_a_queue_link_that_is_not_a_row_key_is_refused(staff_client):
+    client, _ = staff_client(Role.VIEWER)
+    for bad in ("2.202613451200.7", "1.2", "abc"):
+        response = client.get("/staff/", query_string={"after": bad})
+        assert response.status_code == 400, bad
+        assert "This is not a link to a page of this list." in unescape(response.get_data(as_text=True))
 
 
 def test_report_is_shown_in_its_own_language_and_labelled(staff_client):

@@ -41,6 +41,8 @@ class LiveServer:
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Posters, QR codes and e-mailed links lead a browser back to this server.
+        app.config["PUBLIC_BASE_URL"] = self.url
         self._server = None
         self._thread = None
 

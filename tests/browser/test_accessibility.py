@@ -379,8 +379,11 @@ def test_buttons_form_controls_and_emergency_links_are_44_px_targets(tab, lang):
     small = [t for t in targets if t["width"] < MIN_TARGET or t["height"] < MIN_TARGET]
     assert small == [], "targets smaller than 44x44 CSS px:\n" + "\n".join(map(str, small))
     links = [t["href"] for t in targets if t["href"]]
-    # The emergency line, "call 911 now", and the 988 box for someone who may hurt themselves.
-    assert sorted(links) == ["sms:988", "sms:988", "tel:911", "tel:911", "tel:911", "tel:988", "tel:988"]
+    # The emergency line, "call 911 now", and the 988 box for someone who may hurt themselves;
+    # in Spanish also the Lifeline's own Spanish service (call and press 2, or text AYUDA).
+    spanish_lifeline = ["sms:988?&body=AYUDA", "tel:988"] if lang == "es" else []
+    assert sorted(links) == sorted(["sms:988", "sms:988", "tel:911", "tel:911", "tel:911", "tel:988", "tel:988",
+                                    *spanish_lifeline])
 
 
 # --- Reduced motion ------------------------------------------------------------------------

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from PIL import Image
 
+from app.extensions import db
 from app.models.report import Channel
+from app.services.reports import find_by_receipt
 from tests.browser.helpers import fill_report, outbox, queue_reports, send, wait_for_offline_copy, wait_until
-from tests.factories import photo_with_gps
+from tests.factories import api_report, photo_with_gps
 
 
 def test_report_written_offline_arrives_once_after_the_browser_is_reopened(live_server, phone):
@@ -78,6 +81,42 @@ def test_response_lost_after_the_server_stored_the_report_is_a_replay(live_serve
     page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=15000)
     assert statuses == [201, 200]
     assert live_server.wait_for_reports(1) == 1
+    assert outbox(page) == []
+
+
+def test_a_code_another_report_holds_is_replaced_and_the_phone_shows_the_servers_code(live_server, browser_page):
+    page = browser_page
+    statuses, receipts = [], []
+
+    def taken_code_then_lost_answer(route):
+        sent = json.loads(route.request.post_data)
+        if not statuses:
+            # Someone else's report already holds the code this phone made up.
+            other = api_report(receipt=sent["receipt"])
+            assert live_server.app.test_client().post("/api/v1/reports", json=other).status_code == 201
+        response = route.fetch()
+        statuses.append(response.status)
+        receipts.append(response.json()["receipt"])
+        if len(statuses) == 1:
+            route.abort("connectionreset")  # stored, but the phone never hears back: it sends again
+        else:
+            route.fulfill(response=response)
+
+    page.route("**/api/v1/reports", taken_code_then_lost_answer)
+    page.goto("/en/report")
+    fill_report(page)
+    send(page)
+    first_shown = page.locator(".sent-receipt .receipt-code").inner_text()
+    page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=15000)
+    assert statuses == [201, 200]  # the resend is recognised as the same report
+    assert receipts[0] == receipts[1] != first_shown
+    assert page.locator(".sent-receipt .receipt-code").inner_text() == receipts[0]
+    assert page.get_by_text("This is your report's code now").is_visible()
+    assert live_server.wait_for_reports(2) == 2
+    with live_server.app.app_context():
+        mine = find_by_receipt(db.session, receipts[0], live_server.app.config["SECRET_KEY"])
+        assert mine.description == "He posted that he will bring a gun to the game on Friday."
+        db.session.remove()
     assert outbox(page) == []
 
 

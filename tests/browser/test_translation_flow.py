@@ -56,7 +56,8 @@ def approve_every_one(reviewer, lang: str, language_name: str, wording: dict[str
     reviewer.goto(f"/staff/translations/{lang}?show=waiting")
     for english, translation in wording.items():
         row = reviewer.locator(f'tr[data-key="{message_key(english)}"]')
-        assert row.get_by_text(translation).is_visible()
+        assert row.get_by_role("insertion").first.is_visible()  # the words it changes
+        assert row.locator(".rendered").get_by_text(translation).is_visible()  # and how it will look
         row.get_by_role("button", name="Approve").click()
         assert reviewer.get_by_text(f"Approved: readers of {language_name} see it now.").is_visible()
 

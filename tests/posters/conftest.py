@@ -4,12 +4,11 @@ server on loopback to receive the owner's email. Every test here runs on SQLite 
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import hidden_fields, on_both_databases
+from tests.conftest import Mailbox, free_port, hidden_fields, on_both_databases  # noqa: F401  (used by the tests here)
 
 
 def pytest_generate_tests(metafunc):
@@ -45,30 +44,3 @@ def register(client):
     return register_place
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it is sent."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def mailbox(app):
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield mailbox
-    controller.stop()

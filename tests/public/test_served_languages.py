@@ -246,3 +246,20 @@ def test_the_check_catches_a_language_served_in_english(shipped, monkeypatch):
     as_if_tagalog = english_home.replace('<html lang="en"', '<html lang="tl"')
     served = compare(as_if_tagalog, english_home, "tl", Catalog("tl"))
     assert len(served.untranslated) > 10
+
+
+def test_a_language_whose_catalog_cannot_be_loaded_is_never_listed(tmp_path, migrated_database):
+    """Tagalog's .po was complete, but what readers got was English: the menu must not offer a
+    language whose compiled catalog the app cannot load by its code."""
+    import shutil
+
+    from tests.conftest import in_app_context, make_app
+
+    catalogs = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, catalogs)
+    (catalogs / "tl" / "LC_MESSAGES" / "messages.mo").unlink()  # as if never compiled
+    app = make_app(tmp_path, migrated_database, BABEL_TRANSLATION_DIRECTORIES=str(catalogs))
+    with in_app_context(app):
+        home = app.test_client().get("/en/").get_data(as_text=True)
+    assert ">Tagalog</a>" not in home
+    assert ">Español</a>" in home

@@ -4,12 +4,14 @@ from __future__ import annotations
 import pytest
 
 import io
+import re
 
 from PIL import Image
 from sqlalchemy import func, select
 
 from app.models.report import Attachment, Channel, Report
 from app.services.attachments import attachment_store
+from app.services.reports import find_by_receipt
 from tests.conftest import hidden_fields
 from tests.factories import photo_with_gps
 
@@ -49,6 +51,22 @@ def test_send_tapped_twice_without_javascript_is_stored_once(client, db_session)
     assert first.status_code == second.status_code == 200
     assert data["receipt"] in second.get_data(as_text=True)
     assert len(reports(db_session)) == 1
+
+
+def test_a_form_carrying_a_receipt_another_report_holds_gets_a_code_of_its_own(client, db_session):
+    first = filled(open_form(client))
+    client.post("/en/report", data=first)
+    second = filled(open_form(client), receipt=first["receipt"], description="Another report, other words.")
+    response = client.post("/en/report", data=second)
+    assert response.status_code == 200
+    shown = re.search(r'class="receipt-code"[^>]*>([0-9A-Z-]{14})<', response.get_data(as_text=True)).group(1)
+    assert shown != first["receipt"]
+    assert len(reports(db_session)) == 2
+    token = hidden_fields(client.get("/en/status").get_data(as_text=True))["csrf_token"]
+    status = client.post("/en/status", data={"csrf_token": token, "receipt": shown}).get_data(as_text=True)
+    assert f'<span class="receipt-code">{shown}</span>' in status
+    stored = find_by_receipt(db_session, shown, client.application.config["SECRET_KEY"])
+    assert stored.description == "Another report, other words."
 
 
 def test_two_forms_give_two_different_receipts(client):

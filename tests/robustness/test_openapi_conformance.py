@@ -5,8 +5,9 @@ document must be refused; and what is stored must stay whole (inputs.check_stora
 
 Not checked: `positive_data_acceptance` (a schema-valid request must be accepted). JSON Schema
 cannot say "a real picture" or "a real calendar date" (2026-02-30 matches the pattern), and a
-valid id or receipt may already be taken by an earlier input (409), so valid-looking requests
-are rightly refused sometimes."""
+valid id may already be taken by an earlier input (409), so valid-looking requests are rightly
+refused sometimes. (A receipt code another report holds is never refused: the report is stored
+under a code the server chooses.)"""
 from __future__ import annotations
 
 import pytest

@@ -72,9 +72,13 @@ def suggest(client, lang: str, msgid: str, *forms: str):
     return client.post(message_page(lang, msgid), data=data)
 
 
-def review(client, suggestion_id: int, decision: str = "approve"):
+def review(client, suggestion_id: int, decision: str = "approve", reason: str = "Too formal for a teenager."):
+    """Approve, or reject with a reason (written in the suggestion's own reason box)."""
     token = form_token(client.get("/staff/translations").get_data(as_text=True))
-    return client.post(f"/staff/translations/suggestions/{suggestion_id}/{decision}", data={"csrf_token": token})
+    data = {"csrf_token": token}
+    if decision == "reject":
+        data[f"reject-{suggestion_id}-reason"] = reason
+    return client.post(f"/staff/translations/suggestions/{suggestion_id}/{decision}", data=data)
 
 
 def approve_through_the_pages(staff_with_languages, msgid: str, *forms: str, lang: str = "es") -> None:

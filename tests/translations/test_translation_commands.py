@@ -116,3 +116,16 @@ def test_progress_counts_an_approved_translation_and_says_when_a_language_leaves
     assert missing["listed"] == "no" and missing["translated"] == f"{int(done) - 1}/{total}"
     approve_through_the_pages(staff_with_languages, "Send report", "Enviar el aviso")
     assert progress_row(progress(), "es") == complete
+
+
+def test_check_fails_on_a_link_hidden_in_an_attribute_written_without_a_space(app, tmp_path):
+    hijacked = 'Quelqu\'un en danger ? <a/href=//evil.example/x href="%(tel)s">Appelez le 911</a>'
+    result = check(app, write_catalog(tmp_path, "fr", [(*SAFETY, hijacked)]))
+    assert result.exit_code == 1
+    assert "fr: error: Keep the same HTML tags, with the same attributes, as the English." in result.output
+
+
+def test_check_fails_on_an_added_emergency_number(app, tmp_path):
+    result = check(app, write_catalog(tmp_path, "fr", [(*SAFETY, GOOD_FRENCH + " Ou le 112.")]))
+    assert result.exit_code == 1
+    assert "fr: error: Add no number that the English does not have" in result.output

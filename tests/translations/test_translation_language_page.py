@@ -28,13 +28,13 @@ def test_a_string_shows_its_english_context_and_a_link_to_the_public_page(staff_
     page = translator.get("/staff/translations/es?show=all&q=Worried+about+someone").get_data(as_text=True)
     row = row_of(page, "Worried about someone?")
     assert '<p class="reported">Worried about someone?</p>' in row
-    assert '<a href="/es/" target="_blank" rel="noopener">templates/public/home.html</a>' in row
+    assert '<a href="/es/" target="_blank" rel="noopener">Home page</a>' in row
 
 
 def test_a_paragraph_of_the_signs_page_links_to_that_page(staff_with_languages):
     translator, _ = staff_with_languages(languages="es")
     page = translator.get("/staff/translations/es?show=all&q=Warning+signs").get_data(as_text=True)
-    assert ('<a href="/es/signs" target="_blank" rel="noopener">templates/public/signs.html</a>'
+    assert ('<a href="/es/signs" target="_blank" rel="noopener">Warning signs page</a>'
             in row_of(page, "Warning signs"))
 
 

@@ -6,7 +6,9 @@ from flask_babel import force_locale, ngettext
 
 from app.extensions import db
 from app.models.staff import Role
-from app.models.translation import SuggestionStatus, TranslationCatalogVersion
+from app.models.translation import SuggestionStatus, TranslationCatalogVersion, TranslationSuggestion
+from app.services.clock import now_utc
+from app.services.translations import message_key
 from tests.translations.conftest import message_page, review, suggest, suggestions
 
 HOME_TITLE = "Worried about someone?"
@@ -102,3 +104,20 @@ def test_approved_plural_forms_are_served_for_each_count(app, staff_with_languag
     with force_locale("es"):
         assert ngettext("%(num)s report", "%(num)s reports", 1) == "1 aviso"
         assert ngettext("%(num)s report", "%(num)s reports", 3) == "3 avisos"
+
+
+def test_a_suggestion_saved_before_the_checks_caught_its_trick_is_refused_on_approval(client, staff_with_languages):
+    """Checked again on approval: a suggestion stored when the checks missed `<a/href=...>` (or
+    the English changed since) never goes live, and the Spanish report page keeps its form."""
+    author, author_account = staff_with_languages(languages="es")
+    reviewer, _ = staff_with_languages(languages="es")
+    english = 'Someone in danger now? <a href="%(tel)s">Call 911</a>'
+    hijacked = '¿Alguien en peligro ahora? <a/href=//evil.example/x href="%(tel)s">Llama al 911</a> <!--'
+    db.session.add(TranslationSuggestion(language="es", message_key=message_key(english), msgid=english,
+                                         forms=[hijacked], author_id=author_account.id, created_at=now_utc()))
+    db.session.commit()
+    response = review(reviewer, suggestions()[0].id)
+    assert "Keep the same HTML tags" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert suggestions()[0].status == SuggestionStatus.SUGGESTED
+    report = client.get("/es/report").get_data(as_text=True)
+    assert "evil.example" not in report and "<form" in report

@@ -148,6 +148,13 @@
     section.focus();
     function onSent(detail) {
       if (detail && detail.type === 'sent' && detail.id === record.id) {
+        if (detail.receipt && detail.receipt !== record.receipt) {
+          // The server stored the report under a code of its own: that one is the person's now.
+          record.receipt = detail.receipt;
+          section.querySelector('[data-slot=receipt]').textContent = detail.receipt;
+          section.querySelector('[data-slot=copied]').hidden = true;
+          section.querySelector('[data-slot=receipt-changed]').hidden = false;
+        }
         state.textContent = text('sent');
         section.querySelector('[data-slot=heading]').textContent = text('sent-heading');
       }

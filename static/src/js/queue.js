@@ -2,7 +2,9 @@
    Loaded by every page and by the service worker (self.NoticedQueue). Rules:
    - a report is written here first, then sent; the request body is built once and kept,
      so every retry is the same request and the server recognises a replay;
-   - it is removed only after 200 or 201;
+   - it is removed only after 200 or 201, whose answer names the report's receipt code: the one
+     made here, or the server's when another report already held that one; the code announced
+     as sent is the server's;
    - 409 and other 4xx answers are final: the report is kept and shown to the person, never
      dropped and never retried by itself; network errors, 5xx, 408 and 429 are retried with
      exponential backoff and jitter, from 1 s up to 5 minutes;
@@ -145,7 +147,12 @@
       cache: 'no-store'
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
-        return removeById(record.id).then(function () {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (typeof answer.receipt === 'string' && /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(answer.receipt)) {
+            record.receipt = answer.receipt;
+          }
+          return removeById(record.id);
+        }).then(function () {
           announce({ type: 'sent', id: record.id, receipt: record.receipt });
           return 'sent';
         });
