@@ -180,5 +180,8 @@ class ReportMessage(db.Model):
     author: Mapped[MessageAuthor] = mapped_column(_enum(MessageAuthor))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(MinuteTime)
+    # The language of the status page the reporter answered from, which may not be the report's:
+    # the team reads the answer in it. None for the team's own messages and for older answers.
+    language: Mapped[str | None] = mapped_column(String(12))
 
     report: Mapped[Report] = relationship(back_populates="messages")

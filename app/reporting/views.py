@@ -1,9 +1,10 @@
 """Reporter pages: the form (works without JavaScript), the receipt, the status page."""
 from __future__ import annotations
 
+import time
 import uuid
 
-from flask import current_app, g, make_response, render_template, request
+from flask import current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 
@@ -11,6 +12,7 @@ from app.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unava
 from app.extensions import csrf, db, limiter
 from app.models.report import Channel, PublicStatus
 from app.reporting import bp
+from app.reporting.display import in_utc, reader_moment, utc_minute
 from app.reporting.forms import ReplyForm, ReportForm, StatusLookupForm, report_rate_limit
 from app.reporting.intake import clean_photos, submission_from_form
 from app.services.attachments import attachment_store
@@ -20,6 +22,12 @@ from app.services.receipts import new_receipt, normalise_receipt
 from app.services.reports import ReportConflict, add_reporter_message, find_by_receipt, submit_report
 
 STATUS_STEPS = [PublicStatus.RECEIVED, PublicStatus.REVIEWING, PublicStatus.ACTION_TAKEN, PublicStatus.CLOSED]
+# After an answer, the status page is shown again at GET /<lang>/status/reply (post-redirect-get,
+# so a reload neither sends twice nor fails). The receipt code must not go into that address,
+# where it would reach the history and the logs: it waits in the signed session cookie instead,
+# for this long and no more, with the id of the answer just sent.
+AFTER_REPLY = "status_after_reply"
+AFTER_REPLY_SECONDS = 15 * 60
 
 
 def _private(response):
@@ -116,6 +124,7 @@ def form():
 def status():
     form = StatusLookupForm()
     if form.validate_on_submit():
+        session.pop(AFTER_REPLY, None)  # another code, or the same one again: a new look starts here
         receipt = normalise_receipt(form.receipt.data)
         report = find_by_receipt(db.session, receipt, current_app.config["SECRET_KEY"]) if receipt else None
         if report:
@@ -128,10 +137,12 @@ def status():
                                   422 if request.method == "POST" else 200))
 
 
-@bp.post("/status/reply")
+@bp.route("/status/reply", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit("10/minute;50/hour")
+@limiter.limit("10/minute;50/hour", methods=["POST"])
 def reply():
+    if request.method == "GET":
+        return _status_after_reply()
     form = ReplyForm()
     receipt = normalise_receipt(form.receipt.data or "")
     report = find_by_receipt(db.session, receipt, current_app.config["SECRET_KEY"]) if receipt else None
@@ -141,12 +152,32 @@ def reply():
         lookup.receipt.errors = [_("We could not find a report with that code. Check the code and try again.")]
         return _private(make_response(render_template("reporting/status_lookup.html", form=lookup), 422))
     if form.validate_on_submit():
-        add_reporter_message(db.session, report, form.body.data.strip())
-        return _private(make_response(_render_status(report, receipt, ReplyForm(receipt=receipt), sent=True)))
+        message = add_reporter_message(db.session, report, form.body.data.strip(), g.lang)
+        db.session.commit()
+        session[AFTER_REPLY] = {"receipt": receipt, "until": int(time.time()) + AFTER_REPLY_SECONDS,
+                                "sent": message.id}
+        return _private(redirect(url_for("reporting.reply"), 303))
     _explain_expired_token(form)
     return _private(make_response(_render_status(report, receipt, form), 422))
 
 
-def _render_status(report, receipt, reply_form, sent=False):
+def _status_after_reply():
+    """The status page again after an answer: an empty box, and the answer marked as sent. Once
+    the session's note is gone or too old, the look-up page (the code is asked for again)."""
+    after = session.get(AFTER_REPLY)
+    receipt = normalise_receipt(after.get("receipt") or "") if isinstance(after, dict) else None
+    fresh = bool(receipt) and isinstance(after.get("until"), int) and after["until"] > time.time()
+    report = find_by_receipt(db.session, receipt, current_app.config["SECRET_KEY"]) if fresh else None
+    if report is None:
+        session.pop(AFTER_REPLY, None)
+        return _private(redirect(url_for("reporting.status"), 303))
+    return _private(make_response(_render_status(report, receipt, ReplyForm(receipt=receipt),
+                                                 sent_message_id=after.get("sent"))))
+
+
+def _render_status(report, receipt, reply_form, sent_message_id=None):
+    # Oldest first, so the newest is last, next to the answer box.
+    messages = sorted(report.messages, key=lambda message: (in_utc(message.sent_at), message.id))
     return render_template("reporting/status.html", report=report, receipt=receipt, reply_form=reply_form,
-                           steps=STATUS_STEPS, sent=sent)
+                           steps=STATUS_STEPS, messages=messages, sent_message_id=sent_message_id,
+                           reader_moment=reader_moment, utc_minute=utc_minute)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models.report import Attachment, Channel, ConcernKind, DangerNow, Report
+from app.models.report import Attachment, Channel, ConcernKind, DangerNow, MessageAuthor, Report, ReportMessage
 from app.services.attachments import AttachmentStore
 from app.services.photos import CleanPhoto
 from app.services.receipts import derived_receipt, hashes_match, receipt_hash
@@ -190,8 +190,10 @@ def find_by_receipt(session: Session, receipt: str, secret_key: str) -> Report |
     return report
 
 
-def add_reporter_message(session: Session, report: Report, body: str) -> None:
-    from app.models.report import MessageAuthor, ReportMessage
-
-    report.messages.append(ReportMessage(author=MessageAuthor.REPORTER, body=body, sent_at=minute_now()))
-    session.commit()
+def add_reporter_message(session: Session, report: Report, body: str, language: str) -> ReportMessage:
+    """The reporter's answer, in the language of the page it was written on. Added and flushed
+    (for its id); the view commits."""
+    message = ReportMessage(author=MessageAuthor.REPORTER, body=body, sent_at=minute_now(), language=language)
+    report.messages.append(message)
+    session.flush()
+    return message

@@ -62,8 +62,11 @@ self.addEventListener('sync', (event) => {
   }));
 });
 
+// Never kept in the caches: the staff side, the API, and a reporter's own status page (shown at
+// /<lang>/status/reply after an answer), which holds the receipt code and the messages.
 function isPrivate(url) {
-  return url.pathname.startsWith('/staff') || url.pathname.startsWith('/api/') || url.pathname === '/sw.js';
+  return url.pathname.startsWith('/staff') || url.pathname.startsWith('/api/') || url.pathname === '/sw.js' ||
+    /^\/[^/]+\/status\/reply$/.test(url.pathname);
 }
 
 async function fromNetworkThenCache(request, url) {

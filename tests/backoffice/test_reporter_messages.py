@@ -52,3 +52,15 @@ def test_reporters_answer_appears_in_the_case(app, staff_client):
     reply = {**hidden_fields(page), "body": "He is in 9B, with Mr Diaz."}
     reporter.post("/en/status/reply", data=reply)
     assert "He is in 9B, with Mr Diaz." in client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+
+
+def test_the_team_sees_the_language_the_reporter_answered_in(app, staff_client):
+    reporter = app.test_client()
+    report, receipt = sent_report(reporter)  # written in English
+    token = hidden_fields(reporter.get("/es/status").get_data(as_text=True))["csrf_token"]
+    page = reporter.post("/es/status", data={"csrf_token": token, "receipt": receipt}).get_data(as_text=True)
+    assert reporter.post("/es/status/reply", data={**hidden_fields(page), "body": "Está en 9B."}).status_code == 303
+    client, _ = staff_client(Role.MEMBER)
+    staff_page = client.get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    assert "Written in Spanish" in staff_page
+    assert '<p class="reported" lang="es" dir="ltr">Está en 9B.</p>' in staff_page

@@ -1,8 +1,11 @@
 """What a person does on the report page, in Playwright terms."""
 from __future__ import annotations
 
+import re
 import time
 
+# The receipt once the server has the report, with the time it arrived in the reader's language.
+SENT = re.compile(r"Sent at \S.*\. The prevention team has your report\.")
 OUTBOX = "NoticedQueue.all().then(rs => rs.map(r => ({id: r.id, state: r.state, problem: r.problem, fields: r.fields})))"
 
 

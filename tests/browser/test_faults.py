@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models.report import Report
 from app.reporting.forms import HONEYPOT_FIELD_NAME
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import fill_report, outbox, send, wait_until
+from tests.browser.helpers import SENT, fill_report, outbox, send, wait_until
 from tests.conftest import make_app
 from tests.robustness.faults import allow_connections, refuse_connections
 
@@ -90,7 +90,7 @@ def test_a_flood_gets_429_and_the_phones_report_waits_then_arrives_once(browser,
     assert server.report_count() == 0
 
     assert server.wait_for_reports(1, timeout=40) == 1  # after the window, a retry gets through
-    page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=10000)
+    page.get_by_text(SENT).wait_for(timeout=10000)
     wait_until(lambda: outbox(page) == [])
     assert statuses[0] == 429 and statuses[-1] == 201
     assert set(statuses) == {429, 201} and statuses.count(201) == 1
@@ -126,12 +126,12 @@ def test_with_the_database_down_the_report_waits_on_the_phone_and_arrives_once_i
         wait_on(page, lambda: statuses.count(503) >= 2, timeout=15)  # refused, and retried by itself
         [record] = outbox(page)
         assert record["state"] == "waiting"
-        assert "Saved on this phone." in page.locator(".sent-receipt").inner_text()
+        assert "Not sent yet: our server is busy." in page.locator(".sent-receipt").inner_text()
     finally:
         allow_connections(postgres_cluster, url)
 
     wait_on(page, lambda: count_reports(url) >= 1, timeout=40)
-    page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=20000)
+    page.get_by_text(SENT).wait_for(timeout=20000)
     wait_until(lambda: outbox(page) == [])
     page.wait_for_timeout(500)  # and nothing more arrives just after
     assert count_reports(url) == 1
@@ -167,7 +167,7 @@ def test_a_bot_filling_the_honeypot_is_told_sent_and_the_report_is_kept_flagged(
     fill_report(page, "Buy cheap watches")
     page.evaluate(f"document.querySelector('input[name={HONEYPOT_FIELD_NAME}]').value = 'https://spam.example'")
     send(page)
-    page.get_by_text("Sent. The prevention team has your report.").wait_for()
+    page.get_by_text(SENT).wait_for()
     wait_until(lambda: outbox(page) == [])
     assert statuses == [201]
     assert live_server.wait_for_reports(1) == 1

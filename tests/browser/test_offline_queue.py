@@ -10,7 +10,8 @@ from PIL import Image
 from app.extensions import db
 from app.models.report import Channel
 from app.services.reports import find_by_receipt
-from tests.browser.helpers import fill_report, outbox, queue_reports, send, wait_for_offline_copy, wait_until
+from tests.browser.helpers import (SENT, fill_report, outbox, queue_reports, send, wait_for_offline_copy,
+                                   wait_until)
 from tests.factories import api_report, photo_with_gps
 
 
@@ -54,7 +55,7 @@ def test_server_error_then_success_stores_the_report_once(live_server, browser_p
     page.goto("/en/report")
     fill_report(page)
     send(page)
-    page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=15000)
+    page.get_by_text(SENT).wait_for(timeout=15000)
     assert live_server.wait_for_reports(1) == 1
     assert len(answers) == 2
     assert answers[0] == answers[1]  # every retry is the very same request
@@ -78,7 +79,7 @@ def test_response_lost_after_the_server_stored_the_report_is_a_replay(live_serve
     page.goto("/en/report")
     fill_report(page)
     send(page)
-    page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=15000)
+    page.get_by_text(SENT).wait_for(timeout=15000)
     assert statuses == [201, 200]
     assert live_server.wait_for_reports(1) == 1
     assert outbox(page) == []
@@ -107,7 +108,7 @@ def test_a_code_another_report_holds_is_replaced_and_the_phone_shows_the_servers
     fill_report(page)
     send(page)
     first_shown = page.locator(".sent-receipt .receipt-code").inner_text()
-    page.get_by_text("Sent. The prevention team has your report.").wait_for(timeout=15000)
+    page.get_by_text(SENT).wait_for(timeout=15000)
     assert statuses == [201, 200]  # the resend is recognised as the same report
     assert receipts[0] == receipts[1] != first_shown
     assert page.locator(".sent-receipt .receipt-code").inner_text() == receipts[0]
@@ -125,7 +126,7 @@ def test_send_tapped_twice_is_stored_once(live_server, browser_page):
     page.goto("/en/report")
     fill_report(page)
     page.get_by_role("button", name="Send report").dblclick()
-    page.get_by_text("Sent. The prevention team has your report.").wait_for()
+    page.get_by_text(SENT).wait_for()
     assert live_server.wait_for_reports(1) == 1
 
 
@@ -251,7 +252,7 @@ def test_a_refused_report_can_be_corrected_and_sent_with_the_same_receipt(live_s
     page.evaluate("document.querySelector('[name=place]').value = ''")
     description.fill("First words, corrected")
     send(page)
-    page.get_by_text("Sent. The prevention team has your report.").wait_for()
+    page.get_by_text(SENT).wait_for()
     assert page.locator(".sent-receipt .receipt-code").inner_text() == receipt
     [report] = live_server.reports()
     assert report.description == "First words, corrected"

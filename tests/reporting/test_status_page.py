@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -18,9 +20,9 @@ def sent_report(client) -> dict:
     return body
 
 
-def message_from_team(db_session, text: str) -> None:
+def message_from_team(db_session, text: str, sent_at: datetime | None = None) -> None:
     report = db_session.execute(select(Report)).scalar_one()
-    report.messages.append(ReportMessage(author=MessageAuthor.TEAM, body=text, sent_at=minute_now()))
+    report.messages.append(ReportMessage(author=MessageAuthor.TEAM, body=text, sent_at=sent_at or minute_now()))
     db_session.commit()
 
 
@@ -62,7 +64,7 @@ def test_reporter_reads_team_messages_and_answers_them(client, db_session):
     page = look_up(client, body["receipt"]).get_data(as_text=True)
     assert "Which bus was it?" in page
     form = hidden_fields(page)
-    answer = client.post("/en/status/reply", data={**form, "body": "The number 12, at 3pm."})
+    answer = client.post("/en/status/reply", data={**form, "body": "The number 12, at 3pm."}, follow_redirects=True)
     assert answer.status_code == 200
     assert "Your answer was sent." in answer.get_data(as_text=True)
     db.session.expire_all()
@@ -94,3 +96,74 @@ def test_look_ups_are_rate_limited(tmp_path, migrated_database):
     answers = [look_up(client, "ZZZZ-ZZZZ-ZZZZ").status_code for _ in range(12)]
     assert answers[:10] == [422] * 10
     assert answers[10:] == [429, 429]
+
+
+def answer(client, receipt, text, lang="en"):
+    form = hidden_fields(look_up(client, receipt, lang).get_data(as_text=True))
+    return client.post(f"/{lang}/status/reply", data={**form, "body": text})
+
+
+def shown_answer_box(html: str) -> str:
+    return re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', html, re.DOTALL).group(1).strip()
+
+
+def test_an_answer_is_followed_by_a_redirect_whose_address_has_no_receipt_code(client):
+    body = sent_report(client)
+    sent = answer(client, body["receipt"], "The number 12, at 3pm.")
+    assert sent.status_code == 303
+    assert sent.headers["Location"] == "/en/status/reply"  # the code stays out of addresses and logs
+    for _ in range(2):  # shown once, then reloaded: the same page, nothing sent again
+        page = client.get("/en/status/reply")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert page.headers["Cache-Control"] == "no-store"
+        assert body["receipt"] in html and "The number 12, at 3pm." in html
+        assert "Your answer was sent." in html
+        assert shown_answer_box(html) == ""
+
+
+def test_the_page_after_an_answer_is_kept_only_for_a_while(client):
+    body = sent_report(client)
+    answer(client, body["receipt"], "The number 12, at 3pm.")
+    with client.session_transaction() as session:
+        session["status_after_reply"] = {**session["status_after_reply"],
+                                         "until": int(datetime.now(UTC).timestamp()) - 1}
+    page = client.get("/en/status/reply")
+    assert page.status_code == 303 and page.headers["Location"] == "/en/status"  # the code is asked for again
+    assert client.get("/en/status/reply").headers["Location"] == "/en/status"
+
+
+def test_the_page_after_an_answer_without_one_asks_for_the_code(client):
+    page = client.get("/en/status/reply")
+    assert page.status_code == 303 and page.headers["Location"] == "/en/status"
+
+
+def test_a_refused_answer_keeps_its_words(client):
+    body = sent_report(client)
+    refused = answer(client, body["receipt"], "x" * 5001)
+    assert refused.status_code == 422
+    assert shown_answer_box(refused.get_data(as_text=True)) == "x" * 5001
+
+
+def test_every_message_shows_its_date_in_the_readers_language_newest_last(client, db_session):
+    body = sent_report(client)
+    message_from_team(db_session, "Which bus was it?", datetime(2026, 5, 31, 14, 30, tzinfo=UTC))
+    message_from_team(db_session, "Thank you for telling us.", datetime(2026, 5, 30, 9, 5, tzinfo=UTC))
+    english = look_up(client, body["receipt"]).get_data(as_text=True)
+    assert english.index("Thank you for telling us.") < english.index("Which bus was it?")  # oldest first
+    assert ">May 31, 2026, 2:30\u202fPM UTC</time>" in english
+    assert ">May 30, 2026, 9:05\u202fAM UTC</time>" in english
+    assert '<time datetime="2026-05-31T14:30Z">' in english
+    spanish = look_up(client, body["receipt"], "es").get_data(as_text=True)
+    assert ">31 may 2026, 14:30 UTC</time>" in spanish
+
+
+def test_the_reporters_answer_is_dated_and_kept_in_the_language_it_was_written_in(client, db_session):
+    body = sent_report(client)  # written in English
+    assert answer(client, body["receipt"], "Era el autobús 12.", lang="es").status_code == 303
+    page = client.get("/es/status/reply").get_data(as_text=True)
+    today = datetime.now(UTC)
+    assert re.search(rf">{today.day} \w+ {today.year}, \d{{1,2}}:\d{{2}} UTC</time>", page)
+    db.session.expire_all()
+    [message] = db_session.execute(select(ReportMessage)).scalars()
+    assert message.author == MessageAuthor.REPORTER and message.language == "es"

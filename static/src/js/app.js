@@ -134,11 +134,31 @@
     form.dataset.replaces = record.id;
   }
 
+  function sentAtText(sentAt) {
+    // The reader's own clock and language; the day too unless it is today.
+    var when = new Date(sentAt || Date.now());
+    var today = new Date().toDateString() === when.toDateString();
+    var options = today ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+    var formatted;
+    try {
+      formatted = new Intl.DateTimeFormat(localeTag, options).format(when);
+    } catch (error) {
+      formatted = when.toLocaleString();
+    }
+    return text('sent-at').replace('{time}', formatted);
+  }
+
+  /* The receipt says at its top what is true now: being sent, not sent yet (and why), needing
+     the person, or sent (and when). With "danger now: yes", while not sent, it says that nobody
+     has it yet and that 911 is the way. */
   function showReceipt(form, record) {
     var template = document.getElementById('queued-template');
     var section = template.content.firstElementChild.cloneNode(true);
     section.querySelector('[data-slot=receipt]').textContent = record.receipt;
     var state = section.querySelector('[data-slot=state]');
+    var dangerUnsent = section.querySelector('[data-slot=danger-unsent]');
+    var dangerNow = (record.fields || {}).danger_now === 'yes';
+    var sent = false;
     state.textContent = text('saved-sending');
     if ((record.fields || {}).kind === 'self_harm') section.querySelector('[data-slot=crisis]').hidden = false;
     section.querySelector('[data-copy-receipt]').addEventListener('click', function () {
@@ -146,8 +166,29 @@
     });
     form.replaceWith(section);
     section.focus();
-    function onSent(detail) {
+
+    function notSentYet(message) {
+      if (state.textContent !== message) state.textContent = message;
+      dangerUnsent.hidden = !dangerNow;
+    }
+    function refresh() {
+      if (sent) return;
+      Queue.all().then(function (records) {
+        var mine = records.filter(function (r) { return r.id === record.id; })[0];
+        if (sent || !mine) return; // gone: the 'sent' message says so (or it was deleted)
+        if (mine.state === 'attention') {
+          var problem = mine.problem || {};
+          notSentYet(text('attention') + (problem.message ? ' ' + problem.message : ''));
+        } else if (mine.attempts > 0) {
+          notSentYet(text(mine.lastOutcome === 'retry' ? 'not-sent-busy' : 'not-sent-offline'));
+        } else if (navigator.onLine === false) {
+          notSentYet(text('not-sent-offline'));
+        }
+      });
+    }
+    function onMessage(detail) {
       if (detail && detail.type === 'sent' && detail.id === record.id) {
+        sent = true;
         if (detail.receipt && detail.receipt !== record.receipt) {
           // The server stored the report under a code of its own: that one is the person's now.
           record.receipt = detail.receipt;
@@ -155,11 +196,16 @@
           section.querySelector('[data-slot=copied]').hidden = true;
           section.querySelector('[data-slot=receipt-changed]').hidden = false;
         }
-        state.textContent = text('sent');
+        dangerUnsent.hidden = true;
+        state.textContent = sentAtText(detail.sentAt);
         section.querySelector('[data-slot=heading]').textContent = text('sent-heading');
+      } else {
+        refresh();
       }
     }
-    listen(onSent);
+    listen(onMessage);
+    window.addEventListener('offline', refresh);
+    refresh();
   }
 
   function enhanceForm() {

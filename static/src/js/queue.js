@@ -8,7 +8,9 @@
    - 409 and other 4xx answers are final: the report is kept and shown to the person, never
      dropped and never retried by itself; network errors, 5xx, 408 and 429 are retried with
      exponential backoff and jitter, from 1 s up to 5 minutes;
-   - reports go one at a time, oldest first, under a lock shared by tabs and the worker. */
+   - reports go one at a time, oldest first, under a lock shared by tabs and the worker;
+   - each try's outcome is kept on the record (lastOutcome: 'offline' when no answer came,
+     'retry' when the server answered with a retryable error), so the page can say which. */
 (function (root) {
   'use strict';
   var DB_NAME = 'noticed';
@@ -100,6 +102,7 @@
       attempts: 0,
       nextAttemptAt: 0,
       lastAttemptAt: null,
+      lastOutcome: null,
       state: 'waiting',
       problem: null
     };
@@ -153,11 +156,12 @@
           }
           return removeById(record.id);
         }).then(function () {
-          announce({ type: 'sent', id: record.id, receipt: record.receipt });
+          announce({ type: 'sent', id: record.id, receipt: record.receipt, sentAt: Date.now() });
           return 'sent';
         });
       }
       if (retryable(response.status)) {
+        record.lastOutcome = 'retry'; // the server answered, busy or failing: not the connection
         record.nextAttemptAt = Date.now() + backoff(record.attempts);
         return update(record).then(function () { return 'retry'; });
       }
@@ -167,6 +171,7 @@
         return update(record).then(function () { return 'attention'; });
       });
     }, function () {
+      record.lastOutcome = 'offline';
       record.nextAttemptAt = Date.now() + backoff(record.attempts);
       return update(record).then(function () { return 'offline'; });
     });
