@@ -10,13 +10,22 @@ import re
 from gunicorn.glogging import Logger
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Rate-limit and sign-in counters in memory:// (the default) belong to one process: two workers
+# would each let the whole limit through. So one worker unless the counters are shared (Redis);
+# asking for more without Redis is refused at start (app/serving.py, whose rule this repeats:
+# the app cannot be imported yet), see DEPLOYING.md.
+_STORAGE = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+_COUNTERS_SHARED = not _STORAGE.startswith(("memory:", "async+memory:"))
+workers = int(os.environ.get("WEB_CONCURRENCY") or (2 if _COUNTERS_SHARED else 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = 60
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app is built, and its catalogs read and checked, once in the master before the workers fork
+# (when_ready): each worker starts warm. A code change therefore needs a restart, not a HUP.
+preload_app = True
 
 # Runs of characters an IPv4 or IPv6 address (bracketed or not, with or without a port) is made of.
 ADDRESS_LIKE = re.compile(r"\[?[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*\]?(?::\d{1,5})?")
@@ -116,3 +125,27 @@ def on_starting(server):
                 "anyone reaching it without the proxy can send a made-up X-Forwarded-For with each request "
                 "and pass every rate limit. Listen on this machine's loopback only (the default HOST) or on "
                 "a unix socket, see DEPLOYING.md.", ", ".join(public))
+
+
+def when_ready(server):
+    # With preload_app the app is built before this, once, in the master; the workers are forked
+    # after it. Connections that arrive meanwhile wait in the listening socket's queue.
+    from app import NoticedFlask
+    from app.serving import several_workers_refusal, warm_up
+
+    app = server.app.wsgi()
+    if isinstance(app, NoticedFlask):  # not bench/hello.py
+        refusal = several_workers_refusal(app.config, server.cfg.workers)
+        if refusal:
+            raise RuntimeError(refusal)  # gunicorn prints "Error: <refusal>" and exits with 1
+        warm_up(app)
+
+
+def post_worker_init(worker):
+    # Forked from the warm master, a worker finds the files read (in a configuration that turns
+    # preload_app off, it reads them here); it reads what the database holds before its first request.
+    from app import NoticedFlask
+    from app.serving import warm_up_worker
+
+    if isinstance(worker.wsgi, NoticedFlask):
+        warm_up_worker(worker.wsgi)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gettext
+import threading
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -114,18 +115,39 @@ def html_lang(lang: str) -> str:
     return lang.replace("_", "-")
 
 
-def live_readiness(lang: str) -> Readiness | None:
-    """The language's readiness as readers see it: the catalog with the approved translations in
-    force (None for English). Worked out once per catalog file and approval."""
+READER_CATALOGS = "noticed.reader_catalogs"
+_reading_catalogs = threading.Lock()
+
+
+def reader_catalog(app: Flask, lang: str):
+    """The language's catalog (or messages.pot, for a language started in the back office) as
+    the pages' language states count it: read and checked once per process, at start-up
+    (app/serving.py) or by the first thread that needs it while the others wait, and never looked
+    at on disk again. The compiled catalogs readers are served are read once per process too, so
+    both describe the same deploy (a changed .po is served after `flask translate compile` and a
+    restart). The back office's translation pages read the files afresh instead."""
     from app.services import translations
 
-    translations_dir = translations.translations_dir_of(current_app.config)
-    catalog = translations.load_catalog_or_template(translations_dir, lang)
+    catalogs = app.extensions.setdefault(READER_CATALOGS, {})
+    if lang not in catalogs:
+        with _reading_catalogs:
+            if lang not in catalogs:
+                catalogs[lang] = translations.load_catalog_or_template(translations.translations_dir_of(app.config),
+                                                                       lang)
+    return catalogs[lang]
+
+
+def live_readiness(lang: str) -> Readiness | None:
+    """The language's readiness as readers see it: the catalog with the approved translations in
+    force (None for English). Worked out once per catalog and approval."""
+    from app.services import translations
+
+    catalog = reader_catalog(current_app, lang)
     if catalog is None:
         return None
     state = approved_translations(current_app)
     worked_out = state.derived.get(("readiness", lang))
-    if worked_out is not None and worked_out[0] is catalog:  # a changed file is a new catalog object
+    if worked_out is not None and worked_out[0] is catalog:
         return worked_out[1]
     in_force = translations.still_in_force(catalog, state.by_language.get(lang, {}))
     ready = translations.readiness_of(catalog, in_force, lang in state.reviewed)

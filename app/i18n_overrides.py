@@ -175,6 +175,8 @@ class ApprovedFirstDomain(Domain):
     prefix), not by the name CLDR gives the locale: CLDR files Tagalog under Filipino, so
     Flask-Babel alone would look for `fil` and serve Tagalog readers English."""
 
+    _loading = threading.Lock()
+
     def get_translations(self):
         if not has_app_context():
             return super().get_translations()
@@ -184,17 +186,27 @@ class ApprovedFirstDomain(Domain):
         if locale is None:
             return super().get_translations()
         code = catalog_code(current_app, locale)
+        return approved_translations(current_app).over(self.compiled_catalog(code), code)
+
+    def compiled_catalog(self, code: str) -> Translations:
+        """The language's compiled catalog (.mo), read once per process: at start-up
+        (app/serving.py) or by the first thread that needs it, while the others wait for it."""
         cache = self.get_translations_cache(current_app)
-        base = cache.get((code, self.domain[0]))
-        if base is None:
-            base = Translations()
-            for directory in self.translation_directories:
-                loaded = Translations.load(directory, [code], self.domain[0])
-                base.merge(loaded)
-                if hasattr(loaded, "plural"):  # merge() keeps neither the plural rule nor _info
-                    base.plural = loaded.plural
-            cache[(code, self.domain[0])] = base
-        return approved_translations(current_app).over(base, code)
+        key = (code, self.domain[0])
+        base = cache.get(key)
+        if base is not None:
+            return base
+        with self._loading:
+            base = cache.get(key)
+            if base is None:
+                base = Translations()
+                for directory in self.translation_directories:
+                    loaded = Translations.load(directory, [code], self.domain[0])
+                    base.merge(loaded)
+                    if hasattr(loaded, "plural"):  # merge() keeps neither the plural rule nor _info
+                        base.plural = loaded.plural
+                cache[key] = base
+        return base
 
 
 def catalog_code(app: Flask, locale) -> str:

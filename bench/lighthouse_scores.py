@@ -57,7 +57,9 @@ def run(rows: list[Row], options) -> None:
     version = json.loads((LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "package.json").read_text())["version"]
 
     with workspace("lighthouse") as workdir, sqlite_database(workdir) as database_url:
-        env = app_environment(database_url, workdir)
+        # One worker: the app as wsgi.py builds it counts reports per process without Redis, so
+        # gunicorn refuses two (app/serving.py); one visitor at a time needs no more.
+        env = app_environment(database_url, workdir, WEB_CONCURRENCY="1")
         # The app exactly as wsgi.py builds it: no page Lighthouse loads is rate-limited.
         with gunicorn("wsgi:app", env, workdir, ready_path="/healthz") as server:
             for lang in LANGUAGES:

@@ -8,12 +8,14 @@ this process on the same cores as the servers, so its own CPU use is reported be
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import time
 
 from bench.cpu import OtherWork, describe
 from bench.httpload import LoadResult, get_request, post_json_request, timed_load
-from bench.servers import Server, app_environment, gunicorn, log, sqlite_database, workspace
+from bench.servers import HOST, Server, app_environment, gunicorn, log, sqlite_database, workspace
 from bench.table import BELOW_TARGET, OK, Row
 
 HOME_RATIO_TARGET = 0.5
@@ -48,6 +50,7 @@ def run(rows: list[Row], options) -> None:
         env = app_environment(database_url, workdir)
         with gunicorn("bench.hello:app", env, workdir) as hello_server, \
                 gunicorn("bench.wsgi_bench:app", env, workdir, ready_path="/healthz") as app_server:
+            first_home = _one_request(app_server.port, "/en/")  # nothing but /healthz was asked before
             hello_request = get_request("/", hello_server.port)
             home_request = get_request("/en/", app_server.port, Accept_Language="en")
             log(f"load: hello-world GET / and GET /en/ in {ROUNDS} alternating turns of {turn:.1f} s, "
@@ -71,6 +74,7 @@ def run(rows: list[Row], options) -> None:
                              duration=duration)
             api_other = other.share()
             api_errors = app_server.errors(since=api_start)
+            warm_home = sorted(_one_request(app_server.port, "/en/") for _ in range(5))[2]
 
     turns = f"{ROUNDS} turns of {turn:.1f} s alternating with the other target (after a {WARMUP:.0f} s warm-up)"
     rows.append(Row("load", "hello-world GET /", _describe(hello), "", _errors(hello),
@@ -83,10 +87,27 @@ def run(rows: list[Row], options) -> None:
                     OK if ratio >= HOME_RATIO_TARGET else BELOW_TARGET,
                     "req/s of GET /en/ divided by req/s of the hello-world, same gunicorn settings, measured "
                     "in alternating turns in the same run"))
+    rows.append(Row("load", "first GET /en/ after start vs warm",
+                    f"{first_home * 1000:.0f} ms vs {warm_home * 1000:.1f} ms", "", "",
+                    "one request on a new connection: the first one the server gets after /healthz, then the "
+                            "median of 5 after the load; catalogs and templates are read before the workers fork "
+                            "(gunicorn.conf.py, app/serving.py)"))
     rows.append(Row("load", "API POST /api/v1/reports", _describe(api), "", _errors(api),
                     _how(api, api_other, options, "each request a new valid report (tests.factories.api_report, "
                                                   "unique id and receipt) into SQLite",
                          f"{WARMUP:.0f} s warm-up then {api.elapsed:.1f} s", api_errors)))
+
+
+def _one_request(port: int, path: str) -> float:
+    """Seconds for one GET on a new connection, answer read whole."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Accept-Language": "en"})
+        connection.getresponse().read()
+        return time.perf_counter() - started
+    finally:
+        connection.close()
 
 
 def _new_report_request(server: Server):

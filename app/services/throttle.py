@@ -59,7 +59,7 @@ class _Counter:
         return max(timedelta(0), timedelta(seconds=not_before - now.timestamp())) if not_before else timedelta(0)
 
     def fail(self, now: datetime) -> tuple[int, timedelta]:
-        expiry = FAILURES_REMEMBERED.total_seconds()
+        expiry = int(FAILURES_REMEMBERED.total_seconds())  # whole seconds: Redis refuses 86400.0
         failures = self.storage.incr(self.key + ":failures", expiry)
         wait = wait_after(failures, self.free_failures)
         self.storage.clear(self.key + ":not-before")

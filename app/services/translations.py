@@ -18,7 +18,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -75,8 +75,15 @@ def looks_like_button(msgid: str, locations) -> bool:
     """Whether the message labels a button somewhere, read from the source files it comes from.
     The lines that hold it are searched, not the catalog's line numbers, which drift as the
     code changes between extractions."""
+    return _labels_a_button(msgid, tuple(sorted({path for path, _ in locations})))
+
+
+@cache
+def _labels_a_button(msgid: str, paths: tuple[str, ...]) -> bool:
+    # The same for every language's catalog: searched once per process (it was half the time
+    # reading all the catalogs takes), from source files linecache keeps anyway.
     quoted = (f'"{msgid}"', f"'{msgid}'")
-    for path in {path for path, _ in locations}:
+    for path in paths:
         for line in linecache.getlines(str(PROJECT_ROOT / path)):
             if any(text in line for text in quoted) and any(mark in line for mark in BUTTON_MARKS):
                 return True
