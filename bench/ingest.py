@@ -17,8 +17,8 @@ from pathlib import Path
 from bench import postgres
 from bench.cpu import OtherWork, describe
 from bench.httpload import Connection, ProtocolError, post_json_request, run_jobs
-from bench.servers import app_environment, gunicorn, log, sqlite_database, upgrade_database, workspace
-from bench.table import BELOW_TARGET, ERROR, FAIL, OK, PASS, SKIPPED, MeasurementError, Row
+from bench.servers import app_environment, gunicorn, log
+from bench.table import BELOW_TARGET, FAIL, OK, PASS, MeasurementError, Row
 
 REPLAY_EVERY = 11  # 1 in 11 requests is a replay: 1,000 replays for 10,000 reports
 SQLITE_TARGET = 200.0  # reports/s
@@ -105,25 +105,11 @@ class Ingest:
 
 
 def run(rows: list[Row], options) -> None:
-    # Each database on its own: a failure to run one still leaves the other's figures.
-    try:
-        with workspace("ingest-sqlite") as workdir, sqlite_database(workdir) as url:
-            _measure(rows, "SQLite", url, workdir, options, target=SQLITE_TARGET, database_pid=None)
-    except MeasurementError as error:
-        rows.append(Row("ingest", "SQLite", "did not run", result=ERROR, how=str(error)))
+    def measure(name: str, url: str, workdir: Path, database_pid: int | None) -> None:
+        target = SQLITE_TARGET if name == "SQLite" else None
+        _measure(rows, name, url, workdir, options, target=target, database_pid=database_pid)
 
-    tools = postgres.find_tools()
-    if tools is None:
-        rows.append(Row("ingest", "PostgreSQL", "postgresql: skipped (no initdb)", result=SKIPPED,
-                        how="no initdb on PATH or under /usr/lib/postgresql/*/bin"))
-        return
-    try:
-        with workspace("ingest-postgres") as workdir, postgres.cluster(tools, workdir) as url:
-            upgrade_database(url, workdir)
-            _measure(rows, f"PostgreSQL {tools.version}", url, workdir, options, target=None,
-                     database_pid=postgres.postmaster_pid(workdir))
-    except MeasurementError as error:
-        rows.append(Row("ingest", f"PostgreSQL {tools.version}", "did not run", result=ERROR, how=str(error)))
+    postgres.on_each_database(rows, "ingest", measure)
 
 
 def _measure(rows: list[Row], name: str, database_url: str, workdir: Path, options, target: float | None,

@@ -90,3 +90,29 @@ def cluster(tools: Tools, workdir: Path) -> Iterator[str]:
             _run([tools.pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], "pg_ctl stop", timeout=60)
         except MeasurementError as error:
             log(f"postgresql: {error}")
+
+
+def on_each_database(rows, part: str, measure) -> None:
+    """measure(database name, url, workdir, database_pid) on a new SQLite database, then on a
+    throwaway PostgreSQL cluster, each on its own: a failure to run one still leaves the other's
+    figures (an ERROR row), and PostgreSQL is skipped when its tools are not installed."""
+    from bench.servers import sqlite_database, upgrade_database, workspace
+    from bench.table import ERROR, SKIPPED, MeasurementError, Row
+
+    try:
+        with workspace(f"{part}-sqlite") as workdir, sqlite_database(workdir) as url:
+            measure("SQLite", url, workdir, None)
+    except MeasurementError as error:
+        rows.append(Row(part, "SQLite", "did not run", result=ERROR, how=str(error)))
+
+    tools = find_tools()
+    if tools is None:
+        rows.append(Row(part, "PostgreSQL", "postgresql: skipped (no initdb)", result=SKIPPED,
+                        how="no initdb on PATH or under /usr/lib/postgresql/*/bin"))
+        return
+    try:
+        with workspace(f"{part}-postgres") as workdir, cluster(tools, workdir) as url:
+            upgrade_database(url, workdir)
+            measure(f"PostgreSQL {tools.version}", url, workdir, postmaster_pid(workdir))
+    except MeasurementError as error:
+        rows.append(Row(part, f"PostgreSQL {tools.version}", "did not run", result=ERROR, how=str(error)))

@@ -22,8 +22,8 @@ from typing import Iterator
 
 from bench import postgres
 from bench.cpu import OtherWork, describe
-from bench.servers import create_bench_app, log, sqlite_database, upgrade_database, workspace
-from bench.table import ERROR, SKIPPED, MeasurementError, Row, verdict
+from bench.servers import create_bench_app, log
+from bench.table import ERROR, MeasurementError, Row, verdict
 
 SIZES = (10_000, 100_000)
 BUDGETS_AT = 100_000  # the budgets are for a statewide installation; smaller sizes show the trend
@@ -37,25 +37,10 @@ HEADERS = {"Accept-Language": "en"}
 
 
 def run(rows: list[Row], options) -> None:
-    # Each database on its own: a failure to run one still leaves the other's figures.
-    try:
-        with workspace("staff-sqlite") as workdir, sqlite_database(workdir) as url:
-            _measure_database(rows, "SQLite", url, workdir, database_pid=None)
-    except MeasurementError as error:
-        rows.append(Row("staff", "SQLite", "did not run", result=ERROR, how=str(error)))
+    def measure(name: str, url: str, workdir: Path, database_pid: int | None) -> None:
+        _measure_database(rows, name, url, workdir, database_pid=database_pid)
 
-    tools = postgres.find_tools()
-    if tools is None:
-        rows.append(Row("staff", "PostgreSQL", "postgresql: skipped (no initdb)", result=SKIPPED,
-                        how="no initdb on PATH or under /usr/lib/postgresql/*/bin"))
-        return
-    try:
-        with workspace("staff-postgres") as workdir, postgres.cluster(tools, workdir) as url:
-            upgrade_database(url, workdir)
-            _measure_database(rows, f"PostgreSQL {tools.version}", url, workdir,
-                              database_pid=postgres.postmaster_pid(workdir))
-    except MeasurementError as error:
-        rows.append(Row("staff", f"PostgreSQL {tools.version}", "did not run", result=ERROR, how=str(error)))
+    postgres.on_each_database(rows, "staff", measure)
 
 
 # The app, its accounts and signed-in clients -------------------------------------------------
